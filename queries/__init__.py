@@ -1,0 +1,1 @@
+"""Warehouse access: schema, ingest and aggregate queries (SQLAlchemy Core, no Streamlit)."""

@@ -1,0 +1,302 @@
+"""Aggregates pushed down to the warehouse; Python only ever sees the grouped rows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+from sqlalchemy import Date, Engine, case, func, literal, select, true
+from sqlalchemy.sql.elements import ColumnElement
+
+from queries.bulk import fetch_frame
+from queries.filters import ComplaintFilter, apply_filter
+from queries.schema import (
+    companies,
+    company_relations,
+    complaints,
+    enforcement_actions,
+    ingest_runs,
+    issue_statutes,
+    rejected_rows,
+)
+from queries.sqlfunctions import days_between, median, period_start
+
+DEFAULT_RESPONSE_DEADLINE_DAYS = 14
+NO_FILTER = ComplaintFilter()
+BREAKDOWN_DIMENSIONS = {
+    "product": complaints.c.product,
+    "issue": complaints.c.issue,
+    "channel": complaints.c.channel,
+    "region": complaints.c.region,
+}
+
+COUNT_SCHEMA: dict[str, pl.DataType] = {
+    "complaints": pl.Int64(),
+    "resolved": pl.Int64(),
+    "unresolved": pl.Int64(),
+    "in_progress": pl.Int64(),
+    "withdrawn": pl.Int64(),
+    "overdue_in_progress": pl.Int64(),
+    "responded": pl.Int64(),
+    "timely_known": pl.Int64(),
+    "late": pl.Int64(),
+    "response_days_sum": pl.Float64(),
+    "response_days_median": pl.Float64(),
+    "amount_sum": pl.Float64(),
+    "amount_n": pl.Int64(),
+}
+
+
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _status_counts(as_of: date, deadline_days: int) -> list[ColumnElement]:
+    """The per-group complaint counts every scoring factor is built from."""
+    c = complaints.c
+    as_of_value = literal(as_of, Date)
+    response_days = days_between(c.responded_date, c.received_date)
+    is_late = case(
+        (c.timely.is_not(None), ~c.timely),
+        (c.responded_date.is_not(None), response_days > deadline_days),
+        (days_between(as_of_value, c.received_date) > deadline_days, true()),
+        else_=None,
+    )
+    return [
+        func.count().label("complaints"),
+        _count_if(c.status == "resolved").label("resolved"),
+        _count_if(c.status == "unresolved").label("unresolved"),
+        _count_if(c.status == "in_progress").label("in_progress"),
+        _count_if(c.status == "withdrawn").label("withdrawn"),
+        _count_if(
+            (c.status == "in_progress")
+            & (days_between(as_of_value, c.received_date) > deadline_days)
+        ).label("overdue_in_progress"),
+        _count_if(c.responded_date.is_not(None)).label("responded"),
+        _count_if(is_late.is_not(None)).label("timely_known"),
+        _count_if(is_late == true()).label("late"),
+        func.sum(response_days).label("response_days_sum"),
+        median(response_days).label("response_days_median"),
+        func.sum(c.amount).label("amount_sum"),
+        func.count(c.amount).label("amount_n"),
+    ]
+
+
+def company_period_counts(
+    engine: Engine,
+    *,
+    period: str = "month",
+    complaint_filter: ComplaintFilter = NO_FILTER,
+    as_of: date | None = None,
+    deadline_days: int = DEFAULT_RESPONSE_DEADLINE_DAYS,
+) -> pl.DataFrame:
+    """Complaint counts per company and week/month/quarter, sorted by company then period."""
+    as_of = as_of or complaint_filter.end or date.today()
+    bucket = period_start(complaints.c.received_date, period).label("period_start")
+    query = (
+        apply_filter(
+            select(complaints.c.company_id, bucket, *_status_counts(as_of, deadline_days)),
+            complaint_filter,
+        )
+        .group_by(complaints.c.company_id, bucket)
+        .order_by(complaints.c.company_id, bucket)
+    )
+    schema = {"company_id": pl.String(), "period_start": pl.Date(), **COUNT_SCHEMA}
+    with engine.connect() as connection:
+        return fetch_frame(connection, query, schema)
+
+
+def product_period_counts(
+    engine: Engine,
+    *,
+    period: str = "week",
+    complaint_filter: ComplaintFilter = NO_FILTER,
+) -> pl.DataFrame:
+    """Complaints per product and period, with how many firms they concern."""
+    bucket = period_start(complaints.c.received_date, period).label("period_start")
+    query = (
+        apply_filter(
+            select(
+                complaints.c.product,
+                bucket,
+                func.count().label("complaints"),
+                func.count(complaints.c.company_id.distinct()).label("companies"),
+            ),
+            complaint_filter,
+        )
+        .group_by(complaints.c.product, bucket)
+        .order_by(complaints.c.product, bucket)
+    )
+    schema = {
+        "product": pl.String(),
+        "period_start": pl.Date(),
+        "complaints": pl.Int64(),
+        "companies": pl.Int64(),
+    }
+    with engine.connect() as connection:
+        return fetch_frame(connection, query, schema)
+
+
+def breakdown(
+    engine: Engine,
+    dimension: str,
+    *,
+    complaint_filter: ComplaintFilter = NO_FILTER,
+    as_of: date | None = None,
+    by_company: bool = True,
+    deadline_days: int = DEFAULT_RESPONSE_DEADLINE_DAYS,
+) -> pl.DataFrame:
+    """Counts per company (optionally) and product, issue, channel or region."""
+    if dimension not in BREAKDOWN_DIMENSIONS:
+        raise ValueError(
+            f"dimension must be one of {tuple(BREAKDOWN_DIMENSIONS)}; got {dimension!r}."
+        )
+    as_of = as_of or complaint_filter.end or date.today()
+    key = BREAKDOWN_DIMENSIONS[dimension].label(dimension)
+    keys = [complaints.c.company_id, key] if by_company else [key]
+    query = (
+        apply_filter(select(*keys, *_status_counts(as_of, deadline_days)), complaint_filter)
+        .group_by(*keys)
+        .order_by(*keys)
+    )
+    schema = {"company_id": pl.String()} if by_company else {}
+    schema = {**schema, dimension: pl.String(), **COUNT_SCHEMA}
+    with engine.connect() as connection:
+        return fetch_frame(connection, query, schema)
+
+
+def company_table(engine: Engine) -> pl.DataFrame:
+    """Every company with its industry, parent and exposure."""
+    schema = {
+        "company_id": pl.String(),
+        "name": pl.String(),
+        "business_no": pl.String(),
+        "industry": pl.String(),
+        "parent_id": pl.String(),
+        "exposure": pl.Float64(),
+    }
+    query = select(*(companies.c[name] for name in schema)).order_by(companies.c.company_id)
+    with engine.connect() as connection:
+        return fetch_frame(connection, query, schema)
+
+
+def enforcement_table(engine: Engine) -> pl.DataFrame:
+    """Every enforcement action, oldest first."""
+    t = enforcement_actions.c
+    schema = {
+        "action_id": pl.String(),
+        "company_id": pl.String(),
+        "action_date": pl.Date(),
+        "statute": pl.String(),
+        "action": pl.String(),
+        "fine_amount": pl.Float64(),
+    }
+    query = select(*(t[name] for name in schema)).order_by(t.action_date, t.action_id)
+    with engine.connect() as connection:
+        return fetch_frame(connection, query, schema)
+
+
+def relations_table(engine: Engine) -> pl.DataFrame:
+    """Every company relation."""
+    t = company_relations.c
+    schema = {"src_company_id": pl.String(), "dst_company_id": pl.String(), "relation": pl.String()}
+    query = select(t.src_company_id, t.dst_company_id, t.relation).order_by(
+        t.src_company_id, t.dst_company_id, t.relation
+    )
+    with engine.connect() as connection:
+        return fetch_frame(connection, query, schema)
+
+
+def issue_statute_table(engine: Engine) -> pl.DataFrame:
+    """Which statute each issue type concerns."""
+    schema = {"issue": pl.String(), "statute": pl.String()}
+    query = select(issue_statutes.c.issue, issue_statutes.c.statute).order_by(
+        issue_statutes.c.issue
+    )
+    with engine.connect() as connection:
+        return fetch_frame(connection, query, schema)
+
+
+def warehouse_summary(engine: Engine) -> dict[str, object]:
+    """Row counts and the complaint date range: what the warehouse holds, at a glance."""
+    with engine.connect() as connection:
+        counts = {
+            table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
+            for table in (companies, complaints, enforcement_actions, company_relations)
+        }
+        first, last = connection.execute(
+            select(func.min(complaints.c.received_date), func.max(complaints.c.received_date))
+        ).one()
+    return {**counts, "first_received": _as_date(first), "last_received": _as_date(last)}
+
+
+def top_companies(
+    engine: Engine, *, limit: int = 10, complaint_filter: ComplaintFilter = NO_FILTER
+) -> pl.DataFrame:
+    """The companies with the most complaints, with name and industry."""
+    count = func.count().label("complaints")
+    query = (
+        apply_filter(
+            select(
+                complaints.c.company_id, companies.c.name, companies.c.industry, count
+            ).join_from(complaints, companies, complaints.c.company_id == companies.c.company_id),
+            complaint_filter,
+        )
+        .group_by(complaints.c.company_id, companies.c.name, companies.c.industry)
+        .order_by(count.desc(), complaints.c.company_id)
+        .limit(limit)
+    )
+    schema = {
+        "company_id": pl.String(),
+        "name": pl.String(),
+        "industry": pl.String(),
+        "complaints": pl.Int64(),
+    }
+    with engine.connect() as connection:
+        return fetch_frame(connection, query, schema)
+
+
+def recent_ingests(engine: Engine, *, limit: int = 20) -> pl.DataFrame:
+    """The latest ingest runs, newest first."""
+    r = ingest_runs.c
+    schema = {
+        "run_id": pl.String(),
+        "started_at": pl.Datetime("us"),
+        "path": pl.String(),
+        "table_name": pl.String(),
+        "source_format": pl.String(),
+        "rows_read": pl.Int64(),
+        "rows_loaded": pl.Int64(),
+        "rows_rejected": pl.Int64(),
+        "rows_skipped": pl.Int64(),
+        "outcome": pl.String(),
+        "message": pl.String(),
+    }
+    query = select(*(r[name] for name in schema)).order_by(r.started_at.desc()).limit(limit)
+    with engine.connect() as connection:
+        return fetch_frame(connection, query, schema)
+
+
+def rejected_for_run(engine: Engine, run_id: str, *, limit: int = 1000) -> pl.DataFrame:
+    """The rejected rows of one ingest run, in file order."""
+    r = rejected_rows.c
+    schema = {
+        "row_number": pl.Int64(),
+        "field": pl.String(),
+        "value": pl.String(),
+        "reason": pl.String(),
+    }
+    query = (
+        select(r.row_number, r.field, r.value, r.reason)
+        .where(r.run_id == run_id)
+        .order_by(r.row_number, r.field)
+        .limit(limit)
+    )
+    with engine.connect() as connection:
+        return fetch_frame(connection, query, schema)
+
+
+def _as_date(value: object) -> date | None:
+    if value is None or isinstance(value, date):
+        return value  # type: ignore[return-value]
+    return date.fromisoformat(str(value)[:10])

@@ -1,0 +1,163 @@
+"""Bulk movement of polars frames into and out of the warehouse, per dialect's fastest path."""
+
+from __future__ import annotations
+
+import io
+import uuid
+import warnings
+from collections.abc import Mapping
+
+import polars as pl
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Double,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    and_,
+    exists,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy.sql import Executable
+
+SQLITE_BATCH_ROWS = 50_000
+
+
+def polars_dtype(column: Column) -> pl.DataType:
+    """The polars dtype a warehouse column is read into and written from."""
+    column_type = column.type
+    if isinstance(column_type, Boolean):
+        return pl.Boolean()
+    if isinstance(column_type, DateTime):
+        return pl.Datetime("us")
+    if isinstance(column_type, Date):
+        return pl.Date()
+    if isinstance(column_type, Double):
+        return pl.Float64()
+    if isinstance(column_type, Integer):
+        return pl.Int64()
+    if isinstance(column_type, String):
+        return pl.String()
+    raise TypeError(f"no polars dtype for column {column.name} of type {column_type!r}")
+
+
+def table_schema(table: Table) -> dict[str, pl.DataType]:
+    """Column name to polars dtype for a warehouse table."""
+    return {column.name: polars_dtype(column) for column in table.columns}
+
+
+def conform(frame: pl.DataFrame, schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
+    """Select and cast a frame's columns to a schema; missing columns become nulls."""
+    columns = []
+    for name, dtype in schema.items():
+        if name not in frame.columns:
+            columns.append(pl.lit(None, dtype=dtype).alias(name))
+        elif frame.schema[name] == dtype:
+            columns.append(pl.col(name))
+        elif dtype == pl.Date() and frame.schema[name] == pl.String():
+            columns.append(pl.col(name).str.to_date("%Y-%m-%d", strict=False).alias(name))
+        elif dtype == pl.Boolean() and frame.schema[name] in (pl.Int64(), pl.Int32()):
+            columns.append((pl.col(name) != 0).alias(name))
+        else:
+            columns.append(pl.col(name).cast(dtype).alias(name))
+    return frame.select(columns)
+
+
+def fetch_frame(
+    connection: Connection, statement: Executable, schema: Mapping[str, pl.DataType]
+) -> pl.DataFrame:
+    """Run a query and return its rows as a polars frame with the given schema."""
+    with warnings.catch_warnings():
+        # polars notes an extra Arrow copy on DB-API results; the results here are aggregates.
+        warnings.simplefilter("ignore", UserWarning)
+        frame = pl.read_database(statement, connection, infer_schema_length=None)
+    if frame.width == len(schema):
+        frame = frame.rename(dict(zip(frame.columns, schema, strict=True)))
+    return conform(frame, schema)
+
+
+def _insert_duckdb(connection: Connection, table: Table, frame: pl.DataFrame) -> None:
+    raw = connection.connection.dbapi_connection
+    view_name = f"arrow_{uuid.uuid4().hex}"
+    raw.register(view_name, frame.to_arrow())
+    try:
+        source = Table(view_name, MetaData(), *(Column(c, table.c[c].type) for c in frame.columns))
+        connection.execute(insert(table).from_select(frame.columns, select(source)))
+    finally:
+        raw.unregister(view_name)
+
+
+def _insert_postgresql(connection: Connection, table: Table, frame: pl.DataFrame) -> None:
+    buffer = io.StringIO()
+    frame.write_csv(buffer, include_header=False, null_value="", quote_style="non_numeric")
+    column_list = ", ".join(connection.dialect.identifier_preparer.quote(c) for c in frame.columns)
+    table_name = connection.dialect.identifier_preparer.format_table(table)
+    raw = connection.connection.dbapi_connection
+    with raw.cursor() as cursor:
+        copy_sql = f"COPY {table_name} ({column_list}) FROM STDIN WITH (FORMAT csv)"
+        with cursor.copy(copy_sql) as copy:
+            copy.write(buffer.getvalue())
+
+
+def _insert_generic(connection: Connection, table: Table, frame: pl.DataFrame) -> None:
+    for offset in range(0, frame.height, SQLITE_BATCH_ROWS):
+        rows = frame.slice(offset, SQLITE_BATCH_ROWS).to_dicts()
+        connection.execute(insert(table), rows)
+
+
+def bulk_insert(connection: Connection, table: Table, frame: pl.DataFrame) -> None:
+    """Append a frame's rows to a table: Arrow on DuckDB, COPY on PostgreSQL, executemany else."""
+    if frame.height == 0:
+        return
+    frame = conform(frame, {c: polars_dtype(table.c[c]) for c in frame.columns})
+    dialect = connection.dialect.name
+    if dialect == "duckdb":
+        _insert_duckdb(connection, table, frame)
+    elif dialect == "postgresql":
+        _insert_postgresql(connection, table, frame)
+    else:
+        _insert_generic(connection, table, frame)
+
+
+def staging_table(target: Table) -> Table:
+    """A temporary table shaped like `target`, without its constraints."""
+    columns = [Column(c.name, c.type) for c in target.columns]
+    return Table(
+        f"stage_{target.name}_{uuid.uuid4().hex[:8]}",
+        MetaData(),
+        *columns,
+        prefixes=["TEMPORARY"],
+    )
+
+
+def insert_new_rows(
+    connection: Connection, target: Table, frame: pl.DataFrame, key_columns: tuple[str, ...]
+) -> tuple[int, int]:
+    """Insert the rows whose key is not in `target` yet; return (inserted, already present)."""
+    if frame.height == 0:
+        return 0, 0
+    stage = staging_table(target)
+    stage.create(connection)
+    try:
+        bulk_insert(connection, stage, frame)
+        key_match = and_(*(target.c[k] == stage.c[k] for k in key_columns))
+        already = connection.execute(
+            select(func.count()).select_from(stage).where(exists().where(key_match))
+        ).scalar_one()
+        columns = [c.name for c in target.columns if c.name in frame.columns]
+        connection.execute(
+            insert(target).from_select(
+                columns,
+                select(*(stage.c[c] for c in columns)).where(~exists().where(key_match)),
+            )
+        )
+    finally:
+        stage.drop(connection)
+    return frame.height - int(already), int(already)

@@ -1,0 +1,167 @@
+"""Warehouse tables, declared once: the DESIGN.md contract plus the project's own tables."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Double,
+    Engine,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+STATUSES: tuple[str, ...] = ("resolved", "unresolved", "in_progress", "withdrawn")
+
+# DuckDB answers range scans from min-max zone maps; its ART indexes slow bulk loads and are
+# not used by the aggregates, so secondary indexes are created only on row-store engines.
+ROW_STORE_DIALECTS: tuple[str, ...] = ("postgresql", "sqlite")
+
+companies = Table(
+    "companies",
+    metadata,
+    Column("company_id", String, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("business_no", String),
+    Column("industry", String),
+    Column("parent_id", String),
+    Column("exposure", Double),
+)
+
+complaints = Table(
+    "complaints",
+    metadata,
+    Column("complaint_id", String, primary_key=True),
+    Column("received_date", Date, nullable=False),
+    Column("company_id", String, nullable=False),
+    Column("product", Text),
+    Column("issue", Text),
+    Column("channel", String),
+    Column("region", String),
+    Column("status", String, nullable=False),
+    Column("responded_date", Date),
+    Column("closed_date", Date),
+    Column("amount", Double),
+    Column("narrative", Text),
+    # Extensions for sources that publish a verdict instead of dates (the CFPB export): the date
+    # the complaint was sent to the firm, the source's own "timely response" flag, and whether
+    # the consumer disputed the firm's answer.
+    Column("sent_date", Date),
+    Column("timely", Boolean),
+    Column("disputed", Boolean),
+    CheckConstraint(
+        "status IN ('resolved', 'unresolved', 'in_progress', 'withdrawn')",
+        name="ck_complaints_status",
+    ),
+)
+
+enforcement_actions = Table(
+    "enforcement_actions",
+    metadata,
+    Column("action_id", String, primary_key=True),
+    Column("company_id", String, nullable=False),
+    Column("action_date", Date, nullable=False),
+    Column("statute", String),
+    Column("action", String),
+    Column("fine_amount", Double),
+)
+
+company_relations = Table(
+    "company_relations",
+    metadata,
+    Column("src_company_id", String, nullable=False),
+    Column("dst_company_id", String, nullable=False),
+    Column("relation", String, nullable=False),
+    PrimaryKeyConstraint("src_company_id", "dst_company_id", "relation"),
+)
+
+# --- the project's own tables -------------------------------------------------------------
+
+company_aliases = Table(
+    "company_aliases",
+    metadata,
+    Column("alias", Text, primary_key=True),
+    Column("company_id", String, nullable=False),
+    Column("source", String),
+)
+
+issue_statutes = Table(
+    "issue_statutes",
+    metadata,
+    Column("issue", Text, primary_key=True),
+    Column("statute", String, nullable=False),
+)
+
+ingest_runs = Table(
+    "ingest_runs",
+    metadata,
+    Column("run_id", String, primary_key=True),
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime),
+    Column("path", Text, nullable=False),
+    Column("table_name", String),
+    Column("source_format", String),
+    Column("encoding", String),
+    Column("rows_read", Integer),
+    Column("rows_loaded", Integer),
+    Column("rows_rejected", Integer),
+    Column("rows_skipped", Integer),
+    Column("companies_created", Integer),
+    Column("outcome", String, nullable=False),
+    Column("message", Text),
+)
+
+rejected_rows = Table(
+    "rejected_rows",
+    metadata,
+    Column("run_id", String, nullable=False),
+    Column("path", Text, nullable=False),
+    Column("row_number", Integer, nullable=False),
+    Column("field", String),
+    Column("value", Text),
+    Column("reason", Text, nullable=False),
+)
+
+sample_stories = Table(
+    "sample_stories",
+    metadata,
+    Column("story_id", String, primary_key=True),
+    Column("kind", String, nullable=False),
+    Column("company_id", String),
+    Column("product", Text),
+    Column("onset_date", Date),
+    Column("detail", Text),
+)
+
+for _index in (
+    Index("ix_complaints_company_date", complaints.c.company_id, complaints.c.received_date),
+    Index("ix_complaints_product_date", complaints.c.product, complaints.c.received_date),
+    Index("ix_complaints_date", complaints.c.received_date),
+    Index("ix_enforcement_company", enforcement_actions.c.company_id),
+    Index("ix_rejected_run", rejected_rows.c.run_id),
+):
+    _index.ddl_if(dialect=ROW_STORE_DIALECTS)
+
+CONTRACT_TABLES: dict[str, Table] = {
+    t.name: t for t in (companies, complaints, enforcement_actions, company_relations)
+}
+INGESTIBLE_TABLES: dict[str, Table] = {
+    **CONTRACT_TABLES,
+    company_aliases.name: company_aliases,
+    issue_statutes.name: issue_statutes,
+}
+
+
+def create_schema(engine: Engine) -> None:
+    """Create every table and index that is missing; existing ones are left as they are."""
+    metadata.create_all(engine, checkfirst=True)

@@ -1,0 +1,1 @@
+"""Deterministic, realistic sample data for a 1372-like consumer agency."""
