@@ -7,6 +7,7 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -36,6 +37,14 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+def _iso_date(text: str) -> date:
+    """argparse type for YYYY-MM-DD dates."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"must be a date YYYY-MM-DD; got {text!r}") from exc
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line as DESIGN.md documents it."""
     parser = _Parser(prog="cli.py", description=__doc__)
@@ -62,6 +71,29 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="print the first N rejected rows of each file (default 10)",
     )
+
+    rank = commands.add_parser("rank", help="rank companies for ex-officio investigation")
+    rank.add_argument("--db")
+    rank.add_argument(
+        "--as-of", type=_iso_date, help="YYYY-MM-DD (default: end of the last full quarter)"
+    )
+    rank.add_argument("--level", choices=("company", "group"), default="company")
+    rank.add_argument("--top", type=int, metavar="K", help="only the first K rows")
+    rank.add_argument("--format", dest="output_format", choices=("csv", "json"), default="csv")
+    rank.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    rank.add_argument(
+        "--weights", help="e.g. volume=1,growth=3 (unnamed factors keep the config's)"
+    )
+    rank.add_argument("--config", type=Path, help="scoring TOML (default: config/scoring.toml)")
+
+    backtest = commands.add_parser(
+        "backtest", help="rank as of a date and compare with the next year's enforcement actions"
+    )
+    backtest.add_argument("--db")
+    backtest.add_argument("--as-of", type=_iso_date, required=True, help="YYYY-MM-DD")
+    backtest.add_argument("--horizon-months", type=int, default=12)
+    backtest.add_argument("--weights", help="e.g. volume=1,growth=3")
+    backtest.add_argument("--config", type=Path, help="scoring TOML (default: config/scoring.toml)")
     return parser
 
 
@@ -114,10 +146,16 @@ def run_ingest(args: argparse.Namespace) -> int:
 
 def run_generate(args: argparse.Namespace) -> int:
     """Create (or top up) a sample warehouse from the deterministic generator."""
+    from sample_data.generator import GeneratorConfig
     from sample_data.load import generate_warehouse
 
     url = resolve_db_url(args.db)
     engine = make_engine(url)
+    check_connection(engine)
+    try:
+        GeneratorConfig(companies=args.companies, complaints=args.complaints, seed=args.seed)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
     summary = generate_warehouse(
         engine,
         companies=args.companies,
@@ -129,7 +167,86 @@ def run_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-HANDLERS = {"generate": run_generate, "ingest": run_ingest}
+def _ranked(args: argparse.Namespace, as_of: date):  # noqa: ANN202
+    """Fetch the scoring inputs once and rank them: (ranked frame, inputs)."""
+    from queries.scoring_inputs import fetch_scoring_inputs
+    from scoring import combine, compute_factors, load_config
+    from scoring.config import weights_from_text
+
+    config = load_config(args.config)
+    weights = weights_from_text(args.weights, config.weights) if args.weights else None
+    engine = make_engine(resolve_db_url(args.db))
+    check_connection(engine)
+    inputs = fetch_scoring_inputs(engine, as_of, config)
+    return combine(compute_factors(inputs, config), weights, config), inputs
+
+
+def _write_ranked(frame, output_format: str, out: Path | None) -> None:  # noqa: ANN001
+    """CSV (UTF-8, with a BOM in files for spreadsheets) or JSON records, to a file or stdout."""
+    import polars as pl
+
+    if output_format == "json":
+        floats = [name for name, dtype in frame.schema.items() if dtype == pl.Float64]
+        # JSON has no infinity or NaN: an unbounded interval end is written as null.
+        frame = frame.with_columns(
+            pl.when(pl.col(c).is_finite()).then(pl.col(c)).alias(c) for c in floats
+        )
+        text = frame.write_json()
+        if out is None:
+            sys.stdout.write(text + "\n")
+        else:
+            out.write_text(text + "\n", encoding="utf-8")
+        return
+    if out is None:
+        sys.stdout.write(frame.write_csv(float_precision=6))
+    else:
+        frame.write_csv(out, include_bom=True, float_precision=6)
+
+
+def run_rank(args: argparse.Namespace) -> int:
+    """Rank every company as of a date and write the list with its evidence."""
+    from scoring import default_as_of
+
+    if args.level == "group":
+        print("error: rank --level group is not available yet (issue 8)", file=sys.stderr)
+        return 2
+    if args.top is not None and args.top < 1:
+        print(f"error: --top must be >= 1; got {args.top}", file=sys.stderr)
+        return 2
+    try:
+        ranked, _ = _ranked(args, args.as_of or default_as_of(date.today()))
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.top is not None:
+        ranked = ranked.head(args.top)
+    _write_ranked(ranked, args.output_format, args.out)
+    return 0
+
+
+def run_backtest(args: argparse.Namespace) -> int:
+    """Rank as of a past date and report how well it foresaw the next enforcement actions."""
+    from scoring import backtest
+
+    if args.horizon_months < 1:
+        print(f"error: --horizon-months must be >= 1; got {args.horizon_months}", file=sys.stderr)
+        return 2
+    try:
+        ranked, inputs = _ranked(args, args.as_of)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    result, _ = backtest(ranked, inputs.enforcement, args.as_of, horizon_months=args.horizon_months)
+    print("\n".join(result.lines()))
+    return 0
+
+
+HANDLERS = {
+    "generate": run_generate,
+    "ingest": run_ingest,
+    "rank": run_rank,
+    "backtest": run_backtest,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    inspect,
 )
 
 metadata = MetaData()
@@ -165,3 +166,9 @@ INGESTIBLE_TABLES: dict[str, Table] = {
 def create_schema(engine: Engine) -> None:
     """Create every table and index that is missing; existing ones are left as they are."""
     metadata.create_all(engine, checkfirst=True)
+
+
+def missing_tables(engine: Engine) -> list[str]:
+    """Contract tables the warehouse does not have (all of them for a new, empty database)."""
+    present = set(inspect(engine).get_table_names())
+    return [name for name in CONTRACT_TABLES if name not in present]

@@ -22,6 +22,7 @@ class GeneratorConfig:
     chunk_rows: int = 1_000_000
 
     def __post_init__(self) -> None:
+        """Reject out-of-range settings at construction."""
         check_config(self)
 
     @property

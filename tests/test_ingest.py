@@ -348,3 +348,10 @@ def test_an_alias_maps_a_new_spelling_to_an_existing_company(
     assert rows["9002"].company_id == "C1" and rows["9002"].status == "unresolved"
     assert rows["9002"].timely is False and rows["9002"].disputed is True
     assert rows["9003"].company_id.startswith("cfpb-brand-new-lender-")
+
+
+def test_progress_reports_every_byte_of_the_file(duck_engine: Engine) -> None:
+    path = CFPB_DIR / "complaints_2015_2020_sample.csv"
+    seen: list[int] = []
+    ingest_file(duck_engine, path, source_format="cfpb", today=TODAY, progress=seen.append)
+    assert sum(seen) == path.stat().st_size

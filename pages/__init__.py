@@ -1,0 +1,1 @@
+"""Streamlit pages: widgets, layout and charts only (no SQL, no statistics)."""

@@ -1,0 +1,89 @@
+"""The dashboard shows what the warehouse holds, in English and Korean, and never a traceback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from queries import aggregates
+from queries.warehouse import make_engine
+from sample_data.load import generate_warehouse
+
+DASHBOARD = "../dashboard.py"  # AppTest resolves paths against this test file
+
+
+@pytest.fixture(scope="module")
+def sample_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A small generated warehouse shared by the page tests."""
+    url = f"duckdb:///{tmp_path_factory.mktemp('dash') / 'sample.duckdb'}"
+    engine = make_engine(url)
+    generate_warehouse(engine, companies=150, complaints=8000, seed=11)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches() -> Iterator[None]:
+    """Cached values would otherwise leak from one test into the next."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def run_app(monkeypatch: pytest.MonkeyPatch, url: str, language: str = "en") -> AppTest:
+    """Start the dashboard on a warehouse URL as a fresh session."""
+    monkeypatch.setenv("RADAR_DB_URL", url)
+    monkeypatch.setenv("RADAR_LANG", language)
+    app = AppTest.from_file(DASHBOARD, default_timeout=60)
+    return app.run()
+
+
+def metric_values(app: AppTest) -> dict[str, str]:
+    """Label to shown value of every metric on the page."""
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def test_warehouse_page_shows_the_warehouse_counts(
+    monkeypatch: pytest.MonkeyPatch, sample_url: str
+) -> None:
+    app = run_app(monkeypatch, sample_url)
+    assert not app.exception
+    summary = aggregates.warehouse_summary(make_engine(sample_url))
+    shown = metric_values(app)
+    assert shown["Complaints"] == f"{summary['complaints']:,}"
+    assert shown["Companies"] == f"{summary['companies']:,}"
+    assert shown["Received"] == f"{summary['first_received']} – {summary['last_received']}"
+    top = aggregates.top_companies(make_engine(sample_url), limit=15)
+    table = app.dataframe[0].value
+    assert list(table["Company ID"]) == top["company_id"].to_list()
+    assert list(table["Complaints"]) == top["complaints"].to_list()
+
+
+def test_language_switch_and_korean_start(monkeypatch: pytest.MonkeyPatch, sample_url: str) -> None:
+    app = run_app(monkeypatch, sample_url)
+    app.sidebar.selectbox(key="radar.language").set_value("ko").run()
+    assert not app.exception
+    assert app.header[0].value == "웨어하우스 보유 데이터"
+    assert "불만 건수" in metric_values(app)
+
+    korean = run_app(monkeypatch, sample_url, language="ko")
+    assert korean.header[0].value == "웨어하우스 보유 데이터"
+
+
+def test_unreachable_warehouse_shows_a_message_and_retry(monkeypatch: pytest.MonkeyPatch) -> None:
+    app = run_app(monkeypatch, "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    assert not app.exception
+    assert "cannot be reached" in app.error[0].value
+    assert app.button(key="radar.retry")
+
+
+def test_empty_warehouse_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    app = run_app(monkeypatch, f"duckdb:///{tmp_path / 'empty.duckdb'}")
+    assert not app.exception
+    assert "no complaints yet" in app.info[0].value

@@ -1,0 +1,43 @@
+"""Data flows one way: scoring imports no SQL or Streamlit, queries imports no Streamlit."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+FORBIDDEN = {
+    "queries": {"streamlit", "pages", "scoring"},
+    "scoring": {"streamlit", "sqlalchemy", "queries", "pages", "duckdb", "psycopg"},
+    "sample_data": {"streamlit", "pages"},
+}
+
+
+def imported_roots(path: Path) -> set[str]:
+    """Top-level package names a Python file imports."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    roots = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+@pytest.mark.parametrize("layer", sorted(FORBIDDEN))
+def test_layer_imports_only_what_is_below_it(layer: str) -> None:
+    offenders = {
+        str(path.relative_to(PROJECT_ROOT)): sorted(imported_roots(path) & FORBIDDEN[layer])
+        for path in (PROJECT_ROOT / layer).rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_pages_hold_no_sql() -> None:
+    for path in (PROJECT_ROOT / "pages").rglob("*.py"):
+        assert "sqlalchemy" not in imported_roots(path), path
+        source = path.read_text(encoding="utf-8").upper()
+        assert "SELECT " not in source and "INSERT " not in source, path

@@ -1,0 +1,61 @@
+"""One place decides the warehouse URL; schema creation works on every engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, inspect, select, text
+
+from queries.schema import CONTRACT_TABLES, complaints, create_schema, metadata
+from queries.warehouse import (
+    DEFAULT_DB_URL,
+    WarehouseError,
+    check_connection,
+    describe_url,
+    make_engine,
+    resolve_db_url,
+)
+
+
+def test_cli_flag_wins_then_environment_then_secrets_then_default(tmp_path: Path) -> None:
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[connections.warehouse]\nurl = "sqlite:///from-secrets.sqlite"\n')
+    env = {"RADAR_DB_URL": "sqlite:///from-env.sqlite"}
+
+    assert resolve_db_url("sqlite:///flag.sqlite", environ=env, secrets_path=secrets) == (
+        "sqlite:///flag.sqlite"
+    )
+    assert resolve_db_url(None, environ=env, secrets_path=secrets) == "sqlite:///from-env.sqlite"
+    assert resolve_db_url(None, environ={}, secrets_path=secrets) == "sqlite:///from-secrets.sqlite"
+    assert resolve_db_url(None, environ={}, secrets_path=tmp_path / "none.toml") == DEFAULT_DB_URL
+
+
+def test_schema_is_created_with_every_table_and_is_idempotent(any_engine: Engine) -> None:
+    create_schema(any_engine)  # a second time: nothing to do, no error
+    tables = set(inspect(any_engine).get_table_names())
+    assert set(metadata.tables) <= tables
+    # duckdb-engine's inspector cannot list columns under SQLAlchemy 2.1: read a result's keys.
+    with any_engine.connect() as connection:
+        columns = set(connection.execute(select(complaints).limit(0)).keys())
+    assert {c.name for c in CONTRACT_TABLES["complaints"].columns} == columns
+
+
+def test_row_store_engines_get_the_aggregate_indexes(any_engine: Engine) -> None:
+    if any_engine.dialect.name == "duckdb":
+        with any_engine.connect() as connection:
+            indexes = set(
+                connection.execute(text("SELECT index_name FROM duckdb_indexes()")).scalars()
+            )
+        assert "ix_complaints_company_date" not in indexes
+    else:
+        indexes = {i["name"] for i in inspect(any_engine).get_indexes("complaints")}
+        assert {"ix_complaints_company_date", "ix_complaints_product_date"} <= indexes
+
+
+def test_unreachable_warehouse_gives_a_readable_error() -> None:
+    engine = make_engine("postgresql+psycopg://nobody:secret@127.0.0.1:1/none")
+    with pytest.raises(WarehouseError, match="cannot reach the warehouse") as error:
+        check_connection(engine)
+    assert "secret" not in str(error.value)
+    assert describe_url("postgresql+psycopg://u:secret@h/db") == "postgresql+psycopg://u:***@h/db"
