@@ -48,14 +48,14 @@ def connect_or_stop(url: str) -> None:
         st.stop()
 
 
+# Navigation first: until st.navigation runs, Streamlit would list every module in pages/.
+navigation = st.navigation(
+    [st.Page("pages/warehouse.py", title=t("nav.warehouse"), icon="🗄️", url_path="warehouse")]
+)
 language_picker()
 url = warehouse_url()
 if is_default_warehouse(url):
     prepare_sample_warehouse()
 connect_or_stop(url)
 st.sidebar.caption(f"{t('app.warehouse')}: {describe_url(url)}")
-
-navigation = st.navigation(
-    [st.Page("pages/warehouse.py", title=t("nav.warehouse"), icon="🗄️", url_path="warehouse")]
-)
 navigation.run()

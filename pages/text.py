@@ -13,8 +13,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "app.warehouse": {"en": "Warehouse", "ko": "데이터 웨어하우스"},
     "nav.warehouse": {"en": "Warehouse", "ko": "데이터 현황"},
     "setup.creating": {
-        "en": "Creating the sample warehouse on first start (about a minute)…",
-        "ko": "처음 실행이므로 샘플 데이터를 만드는 중입니다 (약 1분)…",
+        "en": "Creating the sample warehouse on first start (under a minute)…",
+        "ko": "처음 실행이므로 샘플 데이터를 만드는 중입니다 (1분 이내)…",
     },
     "setup.done": {"en": "Sample warehouse ready.", "ko": "샘플 데이터가 준비되었습니다."},
     "error.unreachable": {
@@ -30,7 +30,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "warehouse.complaints": {"en": "Complaints", "ko": "불만 건수"},
     "warehouse.companies": {"en": "Companies", "ko": "사업자 수"},
     "warehouse.actions": {"en": "Enforcement actions", "ko": "제재 조치"},
-    "warehouse.range": {"en": "Received", "ko": "접수 기간"},
+    "warehouse.first": {"en": "First complaint", "ko": "최초 접수일"},
+    "warehouse.last": {"en": "Latest complaint", "ko": "최근 접수일"},
     "warehouse.top": {"en": "Companies with the most complaints", "ko": "불만이 가장 많은 사업자"},
     "col.company_id": {"en": "Company ID", "ko": "사업자 ID"},
     "col.name": {"en": "Name", "ko": "사업자명"},

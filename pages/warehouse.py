@@ -13,11 +13,12 @@ if not summary["complaints"]:
     st.info(t("error.empty"))
     st.stop()
 
-columns = st.columns(4)
+columns = st.columns(5)
 columns[0].metric(t("warehouse.complaints"), f"{summary['complaints']:,}")
 columns[1].metric(t("warehouse.companies"), f"{summary['companies']:,}")
 columns[2].metric(t("warehouse.actions"), f"{summary['enforcement_actions']:,}")
-columns[3].metric(t("warehouse.range"), f"{summary['first_received']} – {summary['last_received']}")
+columns[3].metric(t("warehouse.first"), str(summary["first_received"]))
+columns[4].metric(t("warehouse.last"), str(summary["last_received"]))
 
 st.subheader(t("warehouse.top"))
 top = top_companies(url, 15).rename(

@@ -1,4 +1,4 @@
-"""Write the generated sample world into a warehouse, all or nothing."""
+"""Write the generated sample world into a warehouse; rerunning it adds only what is missing."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def generate_warehouse(
     progress: ProgressCallback = _silent,
     show_progress: bool = False,
 ) -> str:
-    """Generate the sample world into `engine` in one transaction; return a one-line summary."""
+    """Generate the sample world into `engine`; return a one-line summary of what was added."""
     config = GeneratorConfig(companies=companies, complaints=complaints, seed=seed)
     schema.create_schema(engine)
     progress(0.0, "building companies, groups and enforcement history")
@@ -42,14 +42,17 @@ def generate_warehouse(
         load_frame(connection, schema.enforcement_actions, world.enforcement_actions)
         load_frame(connection, schema.issue_statutes, world.issue_statutes)
         load_frame(connection, schema.sample_stories, world.stories)
-        generated = 0
-        for chunk in generate_complaint_chunks(config, world):
+    generated = 0
+    for chunk in generate_complaint_chunks(config, world):
+        # One transaction per chunk keeps memory flat at 10M rows; a rerun tops up what is
+        # missing, because rows already present are skipped by key.
+        with engine.begin() as connection:
             inserted, _ = load_frame(connection, schema.complaints, chunk)
-            loaded_complaints += inserted
-            generated += chunk.height
-            if bar is not None:
-                bar.update(chunk.height)
-            progress(min(generated / max(config.complaints, 1), 1.0), f"{generated:,} complaints")
+        loaded_complaints += inserted
+        generated += chunk.height
+        if bar is not None:
+            bar.update(chunk.height)
+        progress(min(generated / max(config.complaints, 1), 1.0), f"{generated:,} complaints")
     if bar is not None:
         bar.close()
     progress(1.0, "done")

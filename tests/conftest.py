@@ -69,8 +69,6 @@ def engine_url(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> str
 @pytest.fixture(params=ENGINE_KINDS)
 def any_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """An empty warehouse with the schema, once per tested engine."""
-    if request.param == "postgresql":
-        request.node.add_marker(pytest.mark.postgres)
     engine = make_engine(engine_url(request.param, tmp_path, request))
     create_schema(engine)
     yield engine
@@ -84,3 +82,38 @@ def duck_engine(tmp_path: Path) -> Iterator[Engine]:
     create_schema(engine)
     yield engine
     engine.dispose()
+
+
+def _uses_postgres(item: pytest.Item) -> bool:
+    """True for tests that talk to the PostgreSQL server."""
+    if {"postgres_url", "postgres_server_url"} & set(getattr(item, "fixturenames", ())):
+        callspec = getattr(item, "callspec", None)
+        if callspec is None or "any_engine" not in callspec.params:
+            return True
+    callspec = getattr(item, "callspec", None)
+    return bool(callspec) and "postgresql" in callspec.params.values()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every PostgreSQL test so the run can report how many there were."""
+    for item in items:
+        if _uses_postgres(item):
+            item.add_marker(pytest.mark.postgres)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001, ARG001
+    """Say how many PostgreSQL tests ran, so CI output shows the real server was used."""
+    outcomes = {"passed": 0, "failed": 0, "skipped": 0}
+    for outcome in outcomes:
+        for report in terminalreporter.stats.get(outcome, []):
+            if "postgres" in getattr(report, "keywords", {}) and report.when in ("call", "setup"):
+                if outcome == "passed" and report.when != "call":
+                    continue
+                outcomes[outcome] += 1
+    server = os.environ.get(PG_URL_VAR, "not configured")
+    server = make_url(server).render_as_string(hide_password=True) if "://" in server else server
+    terminalreporter.write_sep("-", "PostgreSQL")
+    terminalreporter.write_line(
+        f"PostgreSQL tests against {server}: {outcomes['passed']} passed, "
+        f"{outcomes['failed']} failed, {outcomes['skipped']} skipped"
+    )
