@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import uuid
-import warnings
 from collections.abc import Mapping
 
 import polars as pl
@@ -70,14 +69,32 @@ def conform(frame: pl.DataFrame, schema: Mapping[str, pl.DataType]) -> pl.DataFr
     return frame.select(columns)
 
 
+def _fetch_duckdb(connection: Connection, statement: Executable) -> pl.DataFrame:
+    """DuckDB's own Arrow result: no per-row Python objects and no DB-API wrapper left alive."""
+    compiled = statement.compile(
+        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
+    )
+    params = [compiled.params[name] for name in compiled.positiontup or ()]
+    raw = connection.connection.dbapi_connection
+    frame = pl.from_arrow(raw.sql(compiled.string, params=params).to_arrow_table())
+    assert isinstance(frame, pl.DataFrame)
+    return frame
+
+
 def fetch_frame(
     connection: Connection, statement: Executable, schema: Mapping[str, pl.DataType]
 ) -> pl.DataFrame:
     """Run a query and return its rows as a polars frame with the given schema."""
-    with warnings.catch_warnings():
-        # polars notes an extra Arrow copy on DB-API results; the results here are aggregates.
-        warnings.simplefilter("ignore", UserWarning)
-        frame = pl.read_database(statement, connection, infer_schema_length=None)
+    if connection.dialect.name == "duckdb":
+        frame = _fetch_duckdb(connection, statement)
+    else:
+        result = connection.execute(statement)
+        frame = pl.DataFrame(
+            [tuple(row) for row in result],
+            schema=list(result.keys()),
+            orient="row",
+            infer_schema_length=None,
+        )
     if frame.width == len(schema):
         frame = frame.rename(dict(zip(frame.columns, schema, strict=True)))
     return conform(frame, schema)
