@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh requirements.txt
-exec .venv/bin/python -m streamlit run dashboard.py --browser.gatherUsageStats false "$@"
+exec .venv/bin/python -m streamlit run dashboard.py "$@"
