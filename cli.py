@@ -170,8 +170,9 @@ def run_generate(args: argparse.Namespace) -> int:
 def _ranked(args: argparse.Namespace, as_of: date):  # noqa: ANN202
     """Fetch the scoring inputs once and rank them: (ranked frame, inputs)."""
     from queries.scoring_inputs import fetch_scoring_inputs
-    from scoring import combine, compute_factors, load_config
-    from scoring.config import weights_from_text
+    from scoring.combine import combine
+    from scoring.config import load_config, weights_from_text
+    from scoring.factors import compute_factors
 
     config = load_config(args.config)
     weights = weights_from_text(args.weights, config.weights) if args.weights else None
@@ -205,7 +206,7 @@ def _write_ranked(frame, output_format: str, out: Path | None) -> None:  # noqa:
 
 def run_rank(args: argparse.Namespace) -> int:
     """Rank every company as of a date and write the list with its evidence."""
-    from scoring import default_as_of
+    from scoring.windows import default_as_of
 
     if args.level == "group":
         print("error: rank --level group is not available yet (issue 8)", file=sys.stderr)
@@ -226,7 +227,7 @@ def run_rank(args: argparse.Namespace) -> int:
 
 def run_backtest(args: argparse.Namespace) -> int:
     """Rank as of a past date and report how well it foresaw the next enforcement actions."""
-    from scoring import backtest
+    from scoring.backtest import backtest
 
     if args.horizon_months < 1:
         print(f"error: --horizon-months must be >= 1; got {args.horizon_months}", file=sys.stderr)

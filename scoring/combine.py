@@ -1,0 +1,194 @@
+"""From cached factors to a ranked list: weights, contributions, score, tier and explanation.
+
+This is the cheap step (no model fits): a dashboard calls it again whenever a weight slider
+moves. The score is the weighted mean of the factor points, so the contributions add up to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import polars as pl
+
+from scoring.config import FACTORS, ScoringConfig, Weights
+from scoring.factors import PHRASE_PREFIX
+
+LEAD_COLUMNS: tuple[str, ...] = (
+    "rank",
+    "company_id",
+    "name",
+    "industry",
+    "score",
+    "tier",
+    "complaints",
+    "growth",
+    "unresolved_rate",
+    "explanation",
+)
+LEADING_FACTORS = 3
+NOTHING_TO_EXPLAIN = "no factor above its peer level"
+SCORE_DECIMALS = 9  # ties are judged on the score rounded here, so float noise cannot reorder
+
+
+def resolve_weights(
+    weights: Weights | Mapping[str, float] | None, config: ScoringConfig
+) -> Weights:
+    """The weights to use: the config's, a full Weights, or the config's with some replaced."""
+    if weights is None:
+        return config.weights
+    if isinstance(weights, Weights):
+        return weights
+    return config.weights.updated(weights)
+
+
+def _check_factors(factors: pl.DataFrame) -> None:
+    needed = [
+        "company_id",
+        "complaints",
+        *[f"{f}_factor" for f in FACTORS],
+        *[PHRASE_PREFIX + f for f in FACTORS],
+    ]
+    for name in needed:
+        if name not in factors.columns:
+            raise ValueError(
+                f"factors frame is missing column {name!r}; build it with compute_factors."
+            )
+
+
+def tier_expression(config: ScoringConfig) -> tuple[pl.Expr, pl.Expr]:
+    """The tier of each firm and the rule that put it there, from score and evidence.
+
+    investigate: >= min_complaints complaints and score >= tiers.investigate;
+    monitor: >= min_complaints complaints and score >= tiers.monitor;
+    watch: score >= tiers.watch (a firm with too few complaints for a higher tier stops here);
+    none: the rest.
+    """
+    score, n = pl.col("score"), pl.col("complaints")
+    enough = n >= config.min_complaints
+    short = f"fewer than {config.min_complaints} complaints: at most watch"
+    tier = (
+        pl.when(enough & (score >= config.investigate_score))
+        .then(pl.lit("investigate"))
+        .when(enough & (score >= config.monitor_score))
+        .then(pl.lit("monitor"))
+        .when(score >= config.watch_score)
+        .then(pl.lit("watch"))
+        .otherwise(pl.lit("none"))
+    )
+    rule = (
+        pl.when(enough & (score >= config.investigate_score))
+        .then(
+            pl.lit(
+                f"score >= {config.investigate_score:g} with >= {config.min_complaints} complaints"
+            )
+        )
+        .when(enough & (score >= config.monitor_score))
+        .then(
+            pl.lit(f"score >= {config.monitor_score:g} with >= {config.min_complaints} complaints")
+        )
+        .when(~enough & (score >= config.monitor_score))
+        .then(pl.lit(short))
+        .when(score >= config.watch_score)
+        .then(pl.lit(f"score >= {config.watch_score:g}"))
+        .otherwise(pl.lit(f"score < {config.watch_score:g}"))
+    )
+    return tier, rule
+
+
+def leading_factors(contributions: np.ndarray) -> pl.DataFrame:
+    """Per firm, the factor index of its 1st..3rd largest positive contribution (null if none).
+
+    Equal contributions keep the fixed factor order.
+    """
+    order = np.argsort(-contributions, axis=1, kind="stable")[:, :LEADING_FACTORS]
+    values = np.take_along_axis(contributions, order, axis=1)
+    return pl.DataFrame(
+        {
+            f"_lead{j}": pl.Series(np.where(values[:, j] > 0, order[:, j], -1), dtype=pl.Int8)
+            for j in range(order.shape[1])
+        }
+    )
+
+
+def explanation_expression(leads: int) -> pl.Expr:
+    """Join the phrases named by the `_lead0`.. columns; NOTHING_TO_EXPLAIN when there are none."""
+    parts = []
+    for j in range(leads):
+        lead = pl.col(f"_lead{j}")
+        phrase = pl.when(lead == 0).then(pl.col(PHRASE_PREFIX + FACTORS[0]))
+        for k, factor in enumerate(FACTORS[1:], start=1):
+            phrase = phrase.when(lead == k).then(pl.col(PHRASE_PREFIX + factor))
+        parts.append(phrase.otherwise(None))
+    joined = pl.concat_str(parts, separator="; ", ignore_nulls=True)
+    return pl.when(joined.str.len_chars() > 0).then(joined).otherwise(pl.lit(NOTHING_TO_EXPLAIN))
+
+
+def combine(
+    factors: pl.DataFrame,
+    weights: Weights | Mapping[str, float] | None = None,
+    config: ScoringConfig | None = None,
+) -> pl.DataFrame:
+    """Rank firms: contribution = factor points x weight / sum of weights; score = their sum.
+
+    Ties are broken by complaints (more first), then company_id, so the order is always the
+    same. Firms with fewer than `min_complaints` complaints never reach investigate or monitor;
+    their explanation says so when that rule capped them. Null factor points count as 0.
+    """
+    config = config or ScoringConfig()
+    _check_factors(factors)
+    shares = resolve_weights(weights, config).normalised()
+    # Arithmetic in numpy, text and ordering in one lazy polars query: this step reruns on every
+    # slider move, so it must stay well under 50 ms for 50,000 firms.
+    points = np.nan_to_num(
+        factors.select([f"{f}_factor" for f in FACTORS]).cast(pl.Float64).to_numpy(), nan=0.0
+    )
+    contributions = points * np.array([shares[f] for f in FACTORS])
+    score = contributions[:, 0].copy()
+    for j in range(1, len(FACTORS)):
+        score += contributions[:, j]  # the same order as the columns, so they add up exactly
+    leads = leading_factors(contributions)
+    numeric = [pl.Series(f"{f}_factor", points[:, j]) for j, f in enumerate(FACTORS)]
+    numeric += [pl.Series(f"{f}_contribution", contributions[:, j]) for j, f in enumerate(FACTORS)]
+    numeric.append(pl.Series("score", score))
+    tier, rule = tier_expression(config)
+    explanation = explanation_expression(leads.width)
+    pairs = [c for f in FACTORS for c in (f"{f}_factor", f"{f}_contribution")]
+    used = {*LEAD_COLUMNS, *pairs}
+    rest = [c for c in factors.columns if c not in used and not c.startswith(PHRASE_PREFIX)]
+    columns = [*LEAD_COLUMNS, *pairs, *rest, "tier_rule"]
+    order = ranking_order(score, factors)
+    # Text first and rows second: the sorted gather then moves one explanation column, not six
+    # phrase columns.
+    unsorted = (
+        factors.with_columns(numeric)
+        .hstack(leads)
+        .lazy()
+        .with_columns(tier.alias("tier"), rule.alias("tier_rule"), explanation.alias("explanation"))
+        .with_columns(
+            pl.when(pl.col("tier_rule").str.starts_with("fewer than"))
+            .then(pl.format("{} ({})", pl.col("explanation"), pl.col("tier_rule")))
+            .otherwise(pl.col("explanation"))
+            .alias("explanation"),
+            pl.lit(0, dtype=pl.Int64).alias("rank"),
+        )
+        .select(columns)
+        .collect()
+    )
+    return unsorted[order].with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("rank"))
+
+
+def ranking_order(score: np.ndarray, factors: pl.DataFrame) -> np.ndarray:
+    """Row order: score (to SCORE_DECIMALS) descending, complaints descending, company_id.
+
+    compute_factors returns firms sorted by company_id, so row position usually stands in for
+    the id (a numeric key sorts several times faster than text); otherwise the ids are ranked.
+    """
+    ids = factors["company_id"]
+    id_rank = (
+        np.arange(factors.height)
+        if ids.is_sorted() and ids.null_count() == 0
+        else ids.rank("ordinal").to_numpy()
+    )
+    complaints = factors["complaints"].fill_null(0).to_numpy()
+    return np.lexsort((id_rank, -complaints, -np.round(score, SCORE_DECIMALS)))

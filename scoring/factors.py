@@ -1,0 +1,812 @@
+"""Per-firm factors for one as-of date: the evidence, the factor points and a phrase for each.
+
+`compute_factors(inputs, config)` is the expensive step (model fits, exact tests) and does not
+depend on the weights, so its result can be cached; `scoring.combine.combine` turns it into a
+ranked list cheaply. Every factor is expressed in points on one scale: 0 means "at or below the
+peer level, or not shown with enough evidence", and one point is a doubling (log2) of a
+conservative estimate of how far the firm is above its peers. Points are capped at
+`config.factor_cap` so that no single number can carry a firm alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+import numpy as np
+import polars as pl
+
+from scoring import stats
+from scoring.config import ScoringConfig
+from scoring.windows import Windows, add_months, scoring_windows
+
+UNKNOWN_INDUSTRY = "(unknown)"
+CURRENT_COUNTS: tuple[str, ...] = (
+    "complaints",
+    "resolved",
+    "unresolved",
+    "in_progress",
+    "withdrawn",
+    "overdue_in_progress",
+    "responded",
+    "timely_known",
+    "late",
+    "amount_n",
+)
+PHRASE_PREFIX = "_phrase_"
+
+
+class InputsLike(Protocol):
+    """The cached warehouse inputs (queries.scoring_inputs.ScoringInputs has this shape)."""
+
+    as_of: date
+    deadline_days: int
+    monthly: pl.DataFrame
+    companies: pl.DataFrame
+    enforcement: pl.DataFrame
+    relations: pl.DataFrame
+    issues: pl.DataFrame
+    issue_statutes: pl.DataFrame
+
+
+def compute_factors(inputs: InputsLike, config: ScoringConfig | None = None) -> pl.DataFrame:
+    """One row per firm with every factor's evidence, points and phrase, sorted by company_id.
+
+    Firms in the company table with no complaints get zero counts. Input row order does not
+    matter: every frame is put in a canonical order before any model is fitted. The shrinkage
+    priors are learned from the two baseline quarters (see `fit_priors`), so a firm's
+    complaints this quarter never move the yardstick it is measured with.
+    """
+    config = config or ScoringConfig()
+    windows = config.windows(inputs.as_of)
+    frame = prepared(firm_counts(inputs.companies, inputs.monthly, windows))
+    calibration = pl.concat(
+        [
+            prepared(firm_counts(inputs.companies, inputs.monthly, scoring_windows(end, 2)))
+            for end in (windows.previous_end, windows.year_ago_end)
+        ]
+    )
+    priors = fit_priors(calibration, frame)
+    frame = volume_factor(frame, priors.volume, config)
+    frame = growth_factor(frame, config)
+    frame = unresolved_factor(frame, priors.unresolved_strength, config)
+    frame = timeliness_factor(frame, priors.late_strength, config, inputs.deadline_days)
+    frame = severity_factor(frame, inputs.issues, inputs.issue_statutes, config)
+    frame = repeat_factor(
+        frame,
+        inputs.enforcement,
+        inputs.relations,
+        inputs.issues,
+        inputs.issue_statutes,
+        windows,
+        config,
+    )
+    return frame.with_columns(
+        window_start=pl.lit(windows.current_start),
+        window_end=pl.lit(windows.current_end),
+        priors_from=pl.lit(priors.source),
+    ).sort("company_id")
+
+
+@dataclass(frozen=True)
+class Priors:
+    """Fitted shrinkage priors: the volume gamma mixture and the two beta-binomial strengths."""
+
+    volume: stats.GammaMixture
+    unresolved_strength: float
+    late_strength: float
+    source: str  # "baseline quarters" or "current quarter"
+
+
+MIN_CALIBRATION_FIRMS = 3
+
+
+def fit_priors(calibration: pl.DataFrame, current: pl.DataFrame) -> Priors:
+    """Fit the priors on the baseline quarters (firm x quarter rows from `prepared`).
+
+    How much firms usually differ from their peers is learned from the quarters before the one
+    being scored. When fewer than MIN_CALIBRATION_FIRMS firms had complaints then (a young
+    warehouse), the current quarter is used instead and `source` says so.
+    """
+    source, label = calibration, "baseline quarters"
+    if (calibration["complaints"] > 0).sum() < MIN_CALIBRATION_FIRMS:
+        source, label = current, "current quarter"
+
+    def column(name: str) -> np.ndarray:
+        return source[name].cast(pl.Float64).fill_null(np.nan).to_numpy()
+
+    return Priors(
+        volume=stats.fit_gamma_mixture(column("complaints"), column("expected")),
+        unresolved_strength=stats.fit_beta_binomial_strength(
+            column("unresolved_n"), column("decided"), column("peer_unresolved_rate")
+        ),
+        late_strength=stats.fit_beta_binomial_strength(
+            column("late"), column("timely_known"), column("peer_late_rate")
+        ),
+        source=label,
+    )
+
+
+def prepared(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add what both scoring and prior fitting need: expected counts, outcomes, peer rates.
+
+    unresolved_n = unresolved + in progress past the deadline; decided = resolved +
+    unresolved_n (withdrawn and still-in-time complaints are left out). Peer rates pool the
+    industry's other firms, plus half a success and half a failure (see `peer_ratio`).
+    """
+    frame = expected_counts(frame).with_columns(
+        unresolved_n=pl.col("unresolved") + pl.col("overdue_in_progress"),
+        decided=pl.col("resolved") + pl.col("unresolved") + pl.col("overdue_in_progress"),
+    )
+    return frame.with_columns(
+        peer_unresolved_rate=peer_ratio(
+            pl.col("unresolved_n"), pl.col("decided"), pseudo=(0.5, 1.0)
+        ),
+        peer_late_rate=peer_ratio(pl.col("late"), pl.col("timely_known"), pseudo=(0.5, 1.0)),
+    )
+
+
+# --- counts ----------------------------------------------------------------------------------
+
+
+def firm_counts(companies: pl.DataFrame, monthly: pl.DataFrame, windows: Windows) -> pl.DataFrame:
+    """Per firm: current-window counts, the two baselines, the trailing year and earlier history.
+
+    Every company appears, and so does any firm that has complaints but no company row (its name
+    is then null); a missing industry becomes "(unknown)"; missing counts become 0.
+    """
+    period = pl.col("period_start")
+    months = monthly.with_columns(
+        *[pl.col(c).cast(pl.Int64).fill_null(0) for c in CURRENT_COUNTS],
+        pl.col("amount_sum").cast(pl.Float64).fill_null(0.0),
+    ).filter(period <= windows.current_end)
+    current = period.is_between(windows.current_start, windows.current_end)
+    complaints = pl.col("complaints")
+    per_firm = months.group_by("company_id").agg(
+        *[pl.col(c).filter(current).sum() for c in CURRENT_COUNTS],
+        pl.col("amount_sum").filter(current).sum(),
+        complaints.filter(period.is_between(windows.previous_start, windows.previous_end))
+        .sum()
+        .alias("complaints_previous"),
+        complaints.filter(period.is_between(windows.year_ago_start, windows.year_ago_end))
+        .sum()
+        .alias("complaints_year_ago"),
+        complaints.filter(period.is_between(windows.trailing_start, windows.previous_end))
+        .sum()
+        .alias("complaints_trailing"),
+        complaints.filter(period < windows.current_start).sum().alias("complaints_before"),
+    )
+    firms = (
+        companies.select("company_id", "name", "industry", "exposure")
+        .unique("company_id", keep="first")
+        .join(per_firm.select("company_id"), on="company_id", how="full", coalesce=True)
+    )
+    count_columns = [*CURRENT_COUNTS, "complaints_previous", "complaints_year_ago"]
+    count_columns += ["complaints_trailing", "complaints_before"]
+    return (
+        firms.join(per_firm, on="company_id", how="left")
+        .with_columns(
+            *[pl.col(c).fill_null(0).cast(pl.Int64) for c in count_columns],
+            pl.col("amount_sum").fill_null(0.0),
+            pl.col("industry").fill_null(UNKNOWN_INDUSTRY),
+            pl.col("exposure").cast(pl.Float64),
+        )
+        .sort("company_id")
+    )
+
+
+# --- formatting helpers for phrases ------------------------------------------------------
+
+
+def _one_decimal(expr: pl.Expr) -> pl.Expr:
+    return expr.round(1).cast(pl.String)
+
+
+def _whole(expr: pl.Expr) -> pl.Expr:
+    return _thousands(expr)
+
+
+def _percent(expr: pl.Expr) -> pl.Expr:
+    return pl.format("{}%", (expr * 100).round(0).cast(pl.Int64))
+
+
+def _thousands(expr: pl.Expr) -> pl.Expr:
+    """A non-negative number rounded to a whole number with thousands separators (< 10**15)."""
+    value = expr.round(0).cast(pl.Int64)
+    g = [(value // 10**k) % 1000 for k in (12, 9, 6, 3, 0)]
+    z = [part.cast(pl.String).str.zfill(3) for part in g]
+    return (
+        pl.when(value >= 10**12)
+        .then(pl.format("{},{},{},{},{}", g[0], z[1], z[2], z[3], z[4]))
+        .when(value >= 10**9)
+        .then(pl.format("{},{},{},{}", g[1], z[2], z[3], z[4]))
+        .when(value >= 10**6)
+        .then(pl.format("{},{},{}", g[2], z[3], z[4]))
+        .when(value >= 10**3)
+        .then(pl.format("{},{}", g[3], z[4]))
+        .otherwise(value.cast(pl.String))
+    )
+
+
+def _pvalue(expr: pl.Expr) -> pl.Expr:
+    return pl.when(expr < 0.001).then(pl.lit("<0.001")).otherwise(pl.format("={}", expr.round(3)))
+
+
+NOISE = 1e-9  # log-ratios this close to 0 are rounding in equal rates, not evidence
+
+
+def _points(values: np.ndarray, cap: float) -> np.ndarray:
+    """Clip to [0, cap]; NaN (nothing shown) and float noise below NOISE become 0."""
+    points = np.clip(np.nan_to_num(values, nan=0.0, posinf=cap, neginf=0.0), 0.0, cap)
+    return np.where(points < NOISE, 0.0, points)
+
+
+def _log2_ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log2(numerator / denominator)
+
+
+def _series(name: str, values: np.ndarray) -> pl.Series:
+    """A float column where NaN is stored as null (not computable)."""
+    return pl.Series(name, values, dtype=pl.Float64, nan_to_null=True)
+
+
+# --- volume ----------------------------------------------------------------------------------
+
+
+def _peer_sums(value: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """A column's sum over the other firms of the firm's industry, and over all other firms."""
+    value = value.cast(pl.Float64).fill_null(0.0)
+    return value.sum().over("industry") - value, value.sum() - value
+
+
+def peer_ratio(
+    numerator: pl.Expr,
+    denominator: pl.Expr,
+    *,
+    pseudo: tuple[float, float] = (0.0, 0.0),
+    fallback_all: bool = True,
+) -> pl.Expr:
+    """(peers' numerator + pseudo[0]) / (peers' denominator + pseudo[1]), leaving the firm out.
+
+    Peers are the other firms of the firm's industry; when they have no denominator, all other
+    firms (if `fallback_all`); when those have none either, null. Leaving the firm out keeps a
+    firm that dominates its industry from being compared with itself.
+    """
+    num_industry, num_all = _peer_sums(numerator)
+    den_industry, den_all = _peer_sums(denominator)
+    ratio = pl.when(den_industry > 0).then((num_industry + pseudo[0]) / (den_industry + pseudo[1]))
+    if fallback_all:
+        ratio = ratio.when(den_all > 0).then((num_all + pseudo[0]) / (den_all + pseudo[1]))
+    return ratio.otherwise(None)
+
+
+def expected_counts(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add `expected` complaints and its `volume_basis` for each firm in the current window.
+
+    - exposure known (> 0): exposure x the complaints per unit of exposure of the industry's
+      other firms with known exposure;
+    - else, if the firm had complaints in the 12 months before the window: its complaints then
+      / its industry's other firms' complaints then x the other firms' complaints now;
+    - else (new or dormant firm): the median count now of the industry's other established
+      firms (complaints both in the trailing year and now).
+    Without any such peers, expected is 0 and volume is not assessed.
+    """
+    known = pl.col("exposure").is_not_null() & (pl.col("exposure") > 0)
+    n = pl.col("complaints").cast(pl.Float64)
+    trailing = pl.col("complaints_trailing").cast(pl.Float64)
+    rate = peer_ratio(
+        pl.when(known).then(n).otherwise(0.0),
+        pl.when(known).then(pl.col("exposure")).otherwise(0.0),
+        fallback_all=False,
+    )
+    trailing_rest, _ = _peer_sums(trailing)
+    now_rest, _ = _peer_sums(n)
+    share = pl.when((trailing > 0) & (trailing_rest > 0)).then(trailing / trailing_rest * now_rest)
+    established = (trailing > 0) & (n > 0)
+    # Only a firm with no complaints last year reaches this basis while having peers: one that
+    # had some but no share (no other firm had any) has no established peers, so no median.
+    peer_median = pl.when(~established).then(n.filter(established).median().over("industry"))
+    return (
+        frame.with_columns(_rate=rate, _share=share, _peer=peer_median)
+        .with_columns(
+            volume_basis=pl.when(known & pl.col("_rate").is_not_null())
+            .then(pl.lit("exposure"))
+            .when(pl.col("_share").is_not_null())
+            .then(pl.lit("own share"))
+            .otherwise(pl.lit("peer median")),
+        )
+        .with_columns(
+            expected=pl.when(pl.col("volume_basis") == "exposure")
+            .then(pl.col("exposure") * pl.col("_rate"))
+            .when(pl.col("volume_basis") == "own share")
+            .then(pl.col("_share"))
+            .otherwise(pl.col("_peer"))
+            .fill_null(0.0)
+            .fill_nan(0.0)
+        )
+        .drop("_rate", "_share", "_peer")
+    )
+
+
+def volume_factor(
+    frame: pl.DataFrame, prior: stats.GammaMixture, config: ScoringConfig
+) -> pl.DataFrame:
+    """Observed/expected complaints shrunk with DuMouchel's gamma-Poisson model; points from EB05.
+
+    Needs `expected` (from `prepared`). Firms with expected 0 get null O/E, EBGM and EB05 and
+    0 points. Points = log2(EB05), floored at 0: one point when we are 95% sure the firm's rate
+    is at least twice its peers'.
+    """
+    n = frame["complaints"].to_numpy().astype(np.float64)
+    e = frame["expected"].to_numpy()
+    usable = e > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        oe = np.where(usable, n / e, np.nan)
+    geometric = np.where(usable, stats.ebgm(n, e, prior), np.nan)
+    lower = np.where(usable, stats.posterior_quantile(config.volume_quantile, n, e, prior), np.nan)
+    with np.errstate(divide="ignore"):
+        points = _points(np.log2(np.where(usable, lower, 1.0)), config.factor_cap)
+    description = (
+        f"{prior.weight:.3f} x Gamma({prior.alpha1:.3g}, {prior.beta1:.3g}) + "
+        f"{1 - prior.weight:.3f} x Gamma({prior.alpha2:.3g}, {prior.beta2:.3g})"
+    )
+    frame = frame.with_columns(
+        _series("oe_ratio", oe),
+        _series("ebgm", geometric),
+        _series("eb05", lower),
+        _series("volume_factor", points),
+        pl.lit(description).alias("volume_prior"),
+    )
+    basis = pl.col("volume_basis")
+    expected_text = (
+        pl.when(basis == "exposure")
+        .then(pl.format("the {} expected for its size", _whole(pl.col("expected"))))
+        .when(basis == "own share")
+        .then(pl.format("its usual share of {} complaints", pl.col("industry")))
+        .otherwise(
+            pl.format("a typical {} firm's {}", pl.col("industry"), _whole(pl.col("expected")))
+        )
+    )
+    phrase = pl.format(
+        "{} complaints, {}x {} (at least {}x)",
+        _whole(pl.col("complaints")),
+        _one_decimal(pl.col("oe_ratio")),
+        expected_text,
+        _one_decimal(pl.col("eb05")),
+    )
+    return frame.with_columns(phrase.alias(PHRASE_PREFIX + "volume"))
+
+
+# --- growth ----------------------------------------------------------------------------------
+
+
+def growth_factor(frame: pl.DataFrame, config: ScoringConfig) -> pl.DataFrame:
+    """Current window against the previous quarter plus the same quarter a year earlier.
+
+    The expected ratio under "no change" is the rest of the firm's industry's ratio (leaving the
+    firm out, so its own surge cannot hide itself); without one, the all-firm ratio. The test is
+    one-sided exact (conditional binomial); Benjamini-Hochberg runs over the firms tested: those
+    with complaints before the window (a baseline exists) and at least `min_growth_total`
+    complaints in the three quarters together (a filter on the total, which does not depend on
+    the split under "no change", so the FDR is still controlled). Points = log2 of the lower
+    confidence limit of the adjusted rate ratio, only when q <= fdr_level; otherwise 0.
+    Growth (vs the previous quarter) and growth_yoy are plain ratios, null when the base is 0.
+    """
+    n = pl.col("complaints").cast(pl.Float64)
+    base = (pl.col("complaints_previous") + pl.col("complaints_year_ago")).cast(pl.Float64)
+    rest_now = n.sum().over("industry") - n
+    rest_base = base.sum().over("industry") - base
+    all_now, all_base = n.sum() - n, base.sum() - base
+    null_ratio = (
+        pl.when(rest_base > 0)
+        .then(rest_now / rest_base)
+        .when(all_base > 0)
+        .then(all_now / all_base)
+        .otherwise(None)
+    )
+    frame = frame.with_columns(
+        growth_baseline=base.cast(pl.Int64),
+        growth_null_ratio=pl.when(null_ratio > 0).then(null_ratio).otherwise(None),
+    )
+    tested = (
+        (frame["complaints_before"] > 0)
+        & frame["growth_null_ratio"].is_not_null()
+        & ((frame["complaints"] + frame["growth_baseline"]) >= max(config.min_growth_total, 1))
+    ).to_numpy()
+    result = stats.rate_ratio_test(
+        frame["complaints"].to_numpy(),
+        frame["growth_baseline"].to_numpy(),
+        frame["growth_null_ratio"].fill_null(np.nan).to_numpy(),
+        alternative="greater",
+        level=config.interval_level,
+    )
+    p = np.where(tested, result.pvalue, np.nan)
+    q = stats.bh_qvalues(p)
+    significant = np.nan_to_num(q, nan=1.0) <= config.fdr_level
+    points = np.where(significant, _log2_ratio(result.low, np.ones_like(result.low)), 0.0)
+    frame = frame.with_columns(
+        growth=pl.when(pl.col("complaints_previous") > 0).then(
+            pl.col("complaints") / pl.col("complaints_previous")
+        ),
+        growth_yoy=pl.when(pl.col("complaints_year_ago") > 0).then(
+            pl.col("complaints") / pl.col("complaints_year_ago")
+        ),
+    ).with_columns(
+        _series("growth_rr", np.where(tested, result.ratio, np.nan)),
+        _series("growth_low", np.where(tested, result.low, np.nan)),
+        _series("growth_high", np.where(tested, result.high, np.nan)),
+        _series("growth_p", p),
+        _series("growth_q", q),
+        _series("growth_factor", _points(points, config.factor_cap)),
+    )
+    change = _change_text
+    phrase = pl.format(
+        "complaints {} on last quarter and {} on a year earlier "
+        "({}x its baseline allowing for the {} trend; adj. p{})",
+        change("complaints_previous", "growth"),
+        change("complaints_year_ago", "growth_yoy"),
+        _one_decimal(pl.col("growth_rr")),
+        pl.col("industry"),
+        _pvalue(pl.col("growth_q")),
+    )
+    return frame.with_columns(phrase.alias(PHRASE_PREFIX + "growth"))
+
+
+def _change_text(base_column: str, ratio_column: str) -> pl.Expr:
+    ratio = pl.col(ratio_column)
+    return (
+        pl.when(pl.col(base_column) == 0)
+        .then(pl.format("{} from none", _whole(pl.col("complaints"))))
+        .when(ratio >= 1)
+        .then(pl.format("up {}x", _one_decimal(ratio)))
+        .otherwise(pl.format("down to {}x", _one_decimal(ratio)))
+    )
+
+
+# --- rates shrunk toward the industry (unresolved, late) ----------------------------------
+
+
+def _shrunk_rate(
+    frame: pl.DataFrame,
+    successes: str,
+    trials: str,
+    prefix: str,
+    strength: float,
+    config: ScoringConfig,
+) -> tuple[pl.DataFrame, np.ndarray, np.ndarray]:
+    """Add raw and shrunk rate with its interval; return (frame, shrunk, peer rate).
+
+    Shrinks toward `peer_{prefix}_rate` (from `prepared`) with prior strength `strength`. Raw
+    rate is null where trials are 0, and the shrunk rate is then the peer rate. Without peers
+    (peer rate null) the firm is shrunk toward 0.5 for display and gets no points.
+    """
+    x = frame[successes].to_numpy().astype(np.float64)
+    n = frame[trials].to_numpy().astype(np.float64)
+    peer = frame[f"peer_{prefix}_rate"].fill_null(np.nan).to_numpy()
+    shrunk = stats.beta_binomial_shrink(
+        x, n, np.where(np.isfinite(peer), peer, 0.5), strength, config.interval_level
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        raw = np.where(n > 0, x / n, np.nan)
+    frame = frame.with_columns(
+        _series(f"{prefix}_rate", raw),
+        _series(f"{prefix}_shrunk", shrunk.rate),
+        _series(f"{prefix}_low", shrunk.low),
+        _series(f"{prefix}_high", shrunk.high),
+        pl.lit(strength).alias(f"{prefix}_prior_strength"),
+    )
+    return frame, shrunk.rate, peer
+
+
+def unresolved_factor(frame: pl.DataFrame, strength: float, config: ScoringConfig) -> pl.DataFrame:
+    """Unresolved share of decided complaints, shrunk toward the peers, with funnel limits.
+
+    Uses unresolved_n and decided from `prepared`. Points = log2(shrunk rate / peer rate),
+    floored at 0. Funnel limits (Spiegelhalter, exact binomial) at 95% and 99.8% around the
+    whole industry's rate, for the firm's number decided; null where nothing was decided.
+    """
+    frame, shrunk, peer = _shrunk_rate(
+        frame, "unresolved_n", "decided", "unresolved", strength, config
+    )
+    # A funnel plot draws one target line per industry, so its limits use the whole industry.
+    target = (pl.col("unresolved_n").sum().over("industry") + 0.5) / (
+        pl.col("decided").sum().over("industry") + 1.0
+    )
+    frame = frame.with_columns(target.alias("unresolved_funnel_target"))
+    decided = frame["decided"].to_numpy()
+    target_values = frame["unresolved_funnel_target"].to_numpy()
+    limits = {
+        name: stats.funnel_limit(target_values, decided, prob)
+        for name, prob in (
+            ("low95", 0.025),
+            ("high95", 0.975),
+            ("low998", 0.001),
+            ("high998", 0.999),
+        )
+    }
+    frame = frame.with_columns(
+        *[_series(f"unresolved_funnel_{name}", values) for name, values in limits.items()],
+        _series("unresolved_factor", _points(_log2_ratio(shrunk, peer), config.factor_cap)),
+    )
+    rate = pl.col("unresolved_rate")
+    position = (
+        pl.when(rate.is_null())
+        .then(None)
+        .when(rate > pl.col("unresolved_funnel_high998"))
+        .then(pl.lit("above 99.8% limit"))
+        .when(rate > pl.col("unresolved_funnel_high95"))
+        .then(pl.lit("above 95% limit"))
+        .when(rate < pl.col("unresolved_funnel_low95"))
+        .then(pl.lit("below 95% limit"))
+        .otherwise(pl.lit("within limits"))
+    )
+    phrase = pl.format(
+        "{} unresolved ({} of {} decided) vs {} at other {} firms",
+        _percent(rate),
+        _whole(pl.col("unresolved_n")),
+        _whole(pl.col("decided")),
+        _percent(pl.col("peer_unresolved_rate")),
+        pl.col("industry"),
+    )
+    return frame.with_columns(
+        position.alias("unresolved_funnel"), phrase.alias(PHRASE_PREFIX + "unresolved")
+    )
+
+
+def timeliness_factor(
+    frame: pl.DataFrame, strength: float, config: ScoringConfig, deadline_days: int
+) -> pl.DataFrame:
+    """Share not answered within the deadline among complaints whose timeliness is known.
+
+    Shrunk toward the peers like the unresolved rate; points = log2(shrunk / peer rate),
+    floored at 0. A firm with no complaints of known timeliness gets 0 points.
+    """
+    frame, shrunk, peer = _shrunk_rate(frame, "late", "timely_known", "late", strength, config)
+    frame = frame.with_columns(
+        _series("timeliness_factor", _points(_log2_ratio(shrunk, peer), config.factor_cap))
+    )
+    phrase = pl.format(
+        "{} not answered within {} days ({} of {}) vs {} at other {} firms",
+        _percent(pl.col("late_rate")),
+        pl.lit(deadline_days),
+        _whole(pl.col("late")),
+        _whole(pl.col("timely_known")),
+        _percent(pl.col("peer_late_rate")),
+        pl.col("industry"),
+    )
+    return frame.with_columns(phrase.alias(PHRASE_PREFIX + "timeliness"))
+
+
+# --- severity --------------------------------------------------------------------------------
+
+
+def issue_weights(
+    issues: pl.DataFrame, issue_statutes: pl.DataFrame, config: ScoringConfig
+) -> pl.DataFrame:
+    """Each issue seen, with its statute and weight (issue entry, else statute, else default)."""
+    seen = issues.select(pl.col("issue")).unique().sort("issue", nulls_last=True)
+    statutes = issue_statutes.unique("issue", keep="first")
+    seen = seen.join(statutes, on="issue", how="left")
+    weights = [
+        config.issue_weight(row["issue"], row["statute"]) for row in seen.iter_rows(named=True)
+    ]
+    return seen.with_columns(pl.Series("issue_weight", weights, dtype=pl.Float64))
+
+
+def severity_factor(
+    frame: pl.DataFrame, issues: pl.DataFrame, issue_statutes: pl.DataFrame, config: ScoringConfig
+) -> pl.DataFrame:
+    """Issue-weighted severity and claimed amounts per complaint, each against the peers.
+
+    Severity index = complaint-weighted mean issue weight; mean claim = amount_sum / amount_n.
+    Both are shrunk toward the pooled value of the industry's other firms as if
+    `severity.prior_complaints` more complaints at that level had been seen, then divided by it.
+    Points = the positive part of log2 of each ratio, added. Firms with no issues or no amounts
+    (or no peers with any) get a null ratio and no points from that part.
+    """
+    weights = issue_weights(issues, issue_statutes, config)
+    per_firm = (
+        issues.join(
+            weights.select("issue", "issue_weight"), on="issue", how="left", nulls_equal=True
+        )
+        .with_columns(pl.col("complaints").cast(pl.Float64))
+        .group_by("company_id")
+        .agg(
+            severity_complaints=pl.col("complaints").sum(),
+            severity_weighted=(pl.col("complaints") * pl.col("issue_weight")).sum(),
+        )
+    )
+    k0 = config.severity_prior_complaints
+    frame = frame.join(per_firm, on="company_id", how="left").with_columns(
+        pl.col("severity_complaints", "severity_weighted").fill_null(0.0)
+    )
+    frame = frame.with_columns(
+        peer_severity_index=peer_ratio(pl.col("severity_weighted"), pl.col("severity_complaints")),
+        peer_amount_mean=peer_ratio(pl.col("amount_sum"), pl.col("amount_n")),
+        severity_index=pl.when(pl.col("severity_complaints") > 0).then(
+            pl.col("severity_weighted") / pl.col("severity_complaints")
+        ),
+        amount_mean=pl.when(pl.col("amount_n") > 0).then(pl.col("amount_sum") / pl.col("amount_n")),
+    ).with_columns(
+        severity_ratio=(
+            (pl.col("severity_weighted") + k0 * pl.col("peer_severity_index"))
+            / (pl.col("severity_complaints") + k0)
+            / pl.col("peer_severity_index")
+        ),
+        amount_ratio=(
+            (pl.col("amount_sum") + k0 * pl.col("peer_amount_mean"))
+            / (pl.col("amount_n") + k0)
+            / pl.col("peer_amount_mean")
+        ),
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        issue_part = _points(np.log2(frame["severity_ratio"].fill_null(1.0).to_numpy()), np.inf)
+        amount_part = _points(np.log2(frame["amount_ratio"].fill_null(1.0).to_numpy()), np.inf)
+    frame = frame.with_columns(
+        _series("severity_factor", np.minimum(issue_part + amount_part, config.factor_cap)),
+        _series("_issue_part", issue_part),
+        _series("_amount_part", amount_part),
+    )
+    issue_text = pl.format(
+        "issue mix {}x as severe as at other {} firms",
+        _one_decimal(pl.col("severity_index") / pl.col("peer_severity_index")),
+        pl.col("industry"),
+    )
+    amount_text = pl.format(
+        "average claim {} ({} claims) vs {} at other {} firms",
+        _thousands(pl.col("amount_mean")),
+        _whole(pl.col("amount_n")),
+        _thousands(pl.col("peer_amount_mean")),
+        pl.col("industry"),
+    )
+    phrase = pl.concat_str(
+        pl.when(pl.col("_issue_part") > 0).then(issue_text),
+        pl.when(pl.col("_amount_part") > 0).then(amount_text),
+        separator=", ",
+        ignore_nulls=True,
+    )
+    return frame.with_columns(phrase.alias(PHRASE_PREFIX + "severity")).drop(
+        "_issue_part", "_amount_part"
+    )
+
+
+# --- repeat offending --------------------------------------------------------------------------
+
+
+def prior_actions(
+    enforcement: pl.DataFrame, relations: pl.DataFrame, as_of: date, years: int
+) -> pl.DataFrame:
+    """Actions in the `years` before as-of (after since, up to as-of), with inherited ones.
+
+    A firm inherits its predecessor's actions through a `successor` relation (src_company_id is
+    the predecessor, dst_company_id the successor); `inherited_from` names the predecessor.
+    Later actions are never used, so a backtest cannot see the future.
+    """
+    since = add_months(as_of, -12 * years)
+    recent = enforcement.filter(
+        (pl.col("action_date") > since) & (pl.col("action_date") <= as_of)
+    ).select("company_id", "action_date", "statute", "action")
+    own = recent.with_columns(inherited_from=pl.lit(None, dtype=pl.String))
+    successors = relations.filter(pl.col("relation") == "successor").select(
+        pl.col("src_company_id").alias("inherited_from"), pl.col("dst_company_id").alias("heir")
+    )
+    inherited = (
+        recent.join(successors, left_on="company_id", right_on="inherited_from", how="inner")
+        .with_columns(inherited_from=pl.col("company_id"))
+        .with_columns(company_id=pl.col("heir"))
+        .select("company_id", "action_date", "statute", "action", "inherited_from")
+    )
+    return pl.concat([own, inherited]).sort("company_id", "action_date", "action", "statute")
+
+
+def _action_summary(actions: pl.DataFrame) -> pl.DataFrame:
+    """Per firm: count, inherited count, first date and '2 corrective orders, 1 fine' text."""
+    by_kind = (
+        actions.with_columns(pl.col("action").fill_null("action"))
+        .group_by("company_id", "action")
+        .agg(pl.len().cast(pl.Int64).alias("k"))
+        .sort(["company_id", "k", "action"], descending=[False, True, False])
+        .with_columns(
+            text=pl.format(
+                "{} {}",
+                pl.col("k"),
+                pl.when(pl.col("k") == 1).then(pl.col("action")).otherwise(pl.col("action") + "s"),
+            )
+        )
+        .group_by("company_id", maintain_order=True)
+        .agg(pl.col("text").str.join(", ").alias("prior_action_summary"))
+    )
+    totals = actions.group_by("company_id").agg(
+        prior_actions=pl.len().cast(pl.Int64),
+        inherited_actions=pl.col("inherited_from").is_not_null().sum().cast(pl.Int64),
+        predecessors=pl.col("inherited_from").drop_nulls().unique().sort().str.join(";"),
+        first_prior_action=pl.col("action_date").min(),
+    )
+    return totals.join(by_kind, on="company_id", how="left")
+
+
+def returning_statutes(
+    issues: pl.DataFrame, issue_statutes: pl.DataFrame, actions: pl.DataFrame, config: ScoringConfig
+) -> pl.DataFrame:
+    """Per firm, the statute of an earlier action that its complaints concern again now.
+
+    "Again" means at least `returning_min_complaints` complaints in the current window under
+    that statute, making at least `returning_min_share` of the firm's complaints. When several
+    statutes qualify, the one with the most complaints (then alphabetical) is named.
+    """
+    statutes = issue_statutes.unique("issue", keep="first")
+    per_statute = (
+        issues.join(statutes, on="issue", how="left")
+        .with_columns(pl.col("complaints").cast(pl.Int64))
+        .with_columns(firm_total=pl.col("complaints").sum().over("company_id"))
+        .filter(pl.col("statute").is_not_null())
+        .group_by("company_id", "statute")
+        .agg(pl.col("complaints").sum().alias("statute_complaints"), pl.col("firm_total").first())
+    )
+    acted = actions.select("company_id", "statute").drop_nulls().unique()
+    return (
+        per_statute.join(acted, on=["company_id", "statute"], how="inner")
+        .filter(
+            (pl.col("statute_complaints") >= config.returning_min_complaints)
+            & (pl.col("statute_complaints") >= config.returning_min_share * pl.col("firm_total"))
+        )
+        .sort(["company_id", "statute_complaints", "statute"], descending=[False, True, False])
+        .group_by("company_id", maintain_order=True)
+        .first()
+        .select(
+            "company_id",
+            pl.col("statute").alias("returning_statute"),
+            pl.col("statute_complaints").alias("returning_complaints"),
+        )
+    )
+
+
+def repeat_factor(
+    frame: pl.DataFrame,
+    enforcement: pl.DataFrame,
+    relations: pl.DataFrame,
+    issues: pl.DataFrame,
+    issue_statutes: pl.DataFrame,
+    windows: Windows,
+    config: ScoringConfig,
+) -> pl.DataFrame:
+    """Earlier enforcement actions (own and inherited) and whether the same statute is back.
+
+    Points = log2(1 + actions in the last `repeat.years` years) + `returning_bonus` when a
+    sanctioned statute is back in the firm's complaints; firms with no actions get 0.
+    """
+    actions = prior_actions(enforcement, relations, windows.as_of, config.repeat_years)
+    frame = (
+        frame.join(_action_summary(actions), on="company_id", how="left")
+        .join(
+            returning_statutes(issues, issue_statutes, actions, config), on="company_id", how="left"
+        )
+        .with_columns(pl.col("prior_actions", "inherited_actions").fill_null(0))
+    )
+    points = np.log2(1.0 + frame["prior_actions"].to_numpy().astype(np.float64))
+    points = points + config.returning_bonus * frame["returning_statute"].is_not_null().to_numpy()
+    frame = frame.with_columns(_series("repeat_factor", _points(points, config.factor_cap)))
+    inherited = pl.when(pl.col("inherited_actions") > 0).then(
+        pl.format(
+            " ({} against predecessor {})", pl.col("inherited_actions"), pl.col("predecessors")
+        )
+    )
+    returning = pl.when(pl.col("returning_statute").is_not_null()).then(
+        pl.format(
+            ", {} complaints again ({} this quarter)",
+            pl.col("returning_statute"),
+            pl.col("returning_complaints"),
+        )
+    )
+    phrase = pl.concat_str(
+        pl.format(
+            "{} since {}",
+            pl.col("prior_action_summary"),
+            pl.col("first_prior_action").dt.year(),
+        ),
+        inherited.otherwise(pl.lit("")),
+        returning.otherwise(pl.lit("")),
+    )
+    return frame.with_columns(phrase.alias(PHRASE_PREFIX + "repeat"))
