@@ -1,0 +1,112 @@
+"""Everything the surge alerts read from the warehouse for one as-of date: weekly aggregates only.
+
+The frames stay small whatever the warehouse size (firm x week, product x week, one weekly total,
+and firm x product x week for a recent window), so the alert engine in `scoring.alerts` never
+sees a complaint row. The week holding `as_of` is fetched up to `as_of` as it is; deciding that
+it is still filling (and dropping it) is the engine's job, so that the choice is stated in one
+place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import polars as pl
+from sqlalchemy import Engine, func, select
+
+from queries.aggregates import company_period_counts, company_table, product_period_counts
+from queries.bulk import fetch_frame
+from queries.filters import ComplaintFilter, apply_filter
+from queries.schema import complaints
+from queries.sqlfunctions import period_start
+
+DEFAULT_HISTORY_WEEKS = 156  # three years: two past years of the same season for the baseline
+DEFAULT_ADVISORY_WEEKS = 39  # firm x product detail: a surge's weeks and half a year before them
+
+WEEK_COUNT_SCHEMA: dict[str, pl.DataType] = {"period_start": pl.Date(), "complaints": pl.Int64()}
+
+
+@dataclass(frozen=True, eq=False)
+class AlertInputs:
+    """Weekly aggregates behind one alerts run; identity-hashed (frames are not comparable)."""
+
+    as_of: date
+    history_start: date  # Monday of the first week fetched
+    company_weeks: pl.DataFrame  # company_id, period_start, complaints
+    product_weeks: pl.DataFrame  # product, period_start, complaints, companies
+    total_weeks: pl.DataFrame  # period_start, complaints (every complaint, whatever its firm)
+    companies: pl.DataFrame  # company_id, name, industry
+    company_product_weeks: pl.DataFrame  # company_id, product, period_start, complaints (recent)
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _check_weeks(name: str, weeks: int) -> None:
+    if weeks < 1:
+        raise ValueError(f"{name} must be >= 1; got {weeks}.")
+
+
+def weekly_totals(engine: Engine, complaint_filter: ComplaintFilter) -> pl.DataFrame:
+    """All complaints per ISO week (Monday), oldest first; weeks without complaints are absent."""
+    bucket = period_start(complaints.c.received_date, "week").label("period_start")
+    query = (
+        apply_filter(select(bucket, func.count().label("complaints")), complaint_filter)
+        .group_by(bucket)
+        .order_by(bucket)
+    )
+    with engine.connect() as connection:
+        return fetch_frame(connection, query, WEEK_COUNT_SCHEMA)
+
+
+def company_product_week_counts(engine: Engine, complaint_filter: ComplaintFilter) -> pl.DataFrame:
+    """Complaints per company, product and ISO week; a null product is kept as its own group."""
+    c = complaints.c
+    bucket = period_start(c.received_date, "week").label("period_start")
+    query = (
+        apply_filter(
+            select(c.company_id, c.product, bucket, func.count().label("complaints")),
+            complaint_filter,
+        )
+        .group_by(c.company_id, c.product, bucket)
+        .order_by(c.product, bucket, c.company_id)
+    )
+    schema = {"company_id": pl.String(), "product": pl.String(), **WEEK_COUNT_SCHEMA}
+    with engine.connect() as connection:
+        return fetch_frame(connection, query, schema)
+
+
+def fetch_alert_inputs(
+    engine: Engine,
+    as_of: date,
+    *,
+    history_weeks: int = DEFAULT_HISTORY_WEEKS,
+    advisory_weeks: int = DEFAULT_ADVISORY_WEEKS,
+) -> AlertInputs:
+    """The weekly aggregates an alerts run as of `as_of` needs, from `history_weeks` back.
+
+    Complaints received after `as_of` are never read, so a run as of a past date sees the
+    warehouse as it would have looked then (apart from rows loaded late).
+    """
+    _check_weeks("history_weeks", history_weeks)
+    _check_weeks("advisory_weeks", advisory_weeks)
+    this_week = _monday(as_of)
+    history_start = this_week - timedelta(weeks=history_weeks)
+    history = ComplaintFilter(start=history_start, end=as_of)
+    recent = ComplaintFilter(
+        start=max(history_start, this_week - timedelta(weeks=advisory_weeks)), end=as_of
+    )
+    company_weeks = company_period_counts(
+        engine, period="week", complaint_filter=history, as_of=as_of
+    ).select("company_id", "period_start", "complaints")
+    return AlertInputs(
+        as_of=as_of,
+        history_start=history_start,
+        company_weeks=company_weeks,
+        product_weeks=product_period_counts(engine, period="week", complaint_filter=history),
+        total_weeks=weekly_totals(engine, history),
+        companies=company_table(engine).select("company_id", "name", "industry"),
+        company_product_weeks=company_product_week_counts(engine, recent),
+    )
