@@ -15,7 +15,7 @@ from queries.warehouse import (
 )
 from sample_data.load import ensure_sample_warehouse
 
-st.set_page_config(page_title="Complaint Radar", page_icon="📡", layout="wide")
+st.set_page_config(page_title="Complaint Radar", page_icon=":material/radar:", layout="wide")
 
 
 def prepare_sample_warehouse() -> None:
@@ -50,7 +50,36 @@ def connect_or_stop(url: str) -> None:
 
 # Navigation first: until st.navigation runs, Streamlit would list every module in pages/.
 navigation = st.navigation(
-    [st.Page("pages/warehouse.py", title=t("nav.warehouse"), icon="🗄️", url_path="warehouse")]
+    [
+        st.Page(
+            "pages/overview.py",
+            title=t("nav.overview"),
+            icon=":material/insights:",
+            url_path="overview",
+            default=True,
+        ),
+        st.Page(
+            "pages/targets.py", title=t("nav.targets"), icon=":material/target:", url_path="targets"
+        ),
+        st.Page(
+            "pages/company.py",
+            title=t("nav.company"),
+            icon=":material/apartment:",
+            url_path="company",
+        ),
+        st.Page(
+            "pages/methodology.py",
+            title=t("nav.methodology"),
+            icon=":material/menu_book:",
+            url_path="methodology",
+        ),
+        st.Page(
+            "pages/warehouse.py",
+            title=t("nav.warehouse"),
+            icon=":material/database:",
+            url_path="warehouse",
+        ),
+    ]
 )
 language_picker()
 url = warehouse_url()

@@ -2,15 +2,42 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 import polars as pl
 import streamlit as st
 
 from pages.text import LANGUAGES, default_language, translate
-from queries import aggregates
+from queries import aggregates, records
+from queries.filters import ComplaintFilter
+from queries.scoring_inputs import fetch_scoring_inputs
 from queries.warehouse import Engine, make_engine, resolve_db_url
+from scoring.combine import combine
+from scoring.config import FACTORS, ScoringConfig, load_config
+from scoring.factors import compute_factors
+from scoring.quarters import Quarter, parse_quarter, quarters_between
 
 DATA_TTL_SECONDS = 600
 LANGUAGE_KEY = "radar.language"
+QUARTER_KEY = "radar.quarter"
+SYNCED_KEY = "radar.quarter_in_url"
+WEIGHT_KEY_PREFIX = "radar.weight."
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def use_page_router() -> None:
+    """Hand a request that Streamlit routed the legacy way back to dashboard.py's navigation.
+
+    Streamlit treats a folder named pages/ as a legacy multipage app until some session calls
+    st.navigation; the first visitor of a fresh server who opens a deep link (/company?id=...)
+    would otherwise get a page run without the dashboard's frame. Every page calls this first.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def warehouse_url() -> str:
@@ -22,6 +49,12 @@ def warehouse_url() -> str:
 def engine_for(url: str) -> Engine:
     """One engine per warehouse URL for the whole server process."""
     return make_engine(url)
+
+
+@st.cache_resource(show_spinner=False)
+def scoring_config() -> ScoringConfig:
+    """The scoring settings from config/scoring.toml (immutable, shared by every session)."""
+    return load_config()
 
 
 def language() -> str:
@@ -36,15 +69,30 @@ def t(key: str, **values: object) -> str:
     return translate(key, language(), **values)
 
 
+def plain(text: object) -> str:
+    """Text escaped for Streamlit markdown, so names and narratives never become markup."""
+    return MARKDOWN_SPECIALS.sub(r"\\\1", "" if text is None else str(text))
+
+
 def language_picker() -> None:
     """A sidebar switch between English and Korean that applies at once."""
-    codes = list(LANGUAGES)
+    language()
     st.sidebar.selectbox(
-        t("app.language"),
-        codes,
-        format_func=LANGUAGES.__getitem__,
-        key=LANGUAGE_KEY,
+        t("app.language"), list(LANGUAGES), format_func=LANGUAGES.__getitem__, key=LANGUAGE_KEY
     )
+
+
+def tier_label(tier: str) -> str:
+    """A tier's name in the current language."""
+    return t(f"tier.{tier}")
+
+
+def factor_label(factor: str) -> str:
+    """A factor's name in the current language."""
+    return t(f"factor.{factor}")
+
+
+# --- cached data -------------------------------------------------------------------------
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
@@ -57,3 +105,163 @@ def warehouse_summary(url: str) -> dict[str, object]:
 def top_companies(url: str, limit: int) -> pl.DataFrame:
     """The companies with the most complaints."""
     return aggregates.top_companies(engine_for(url), limit=limit)
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
+def filter_options(url: str) -> dict[str, list[str]]:
+    """Industries, products, regions and statutes a user can filter on."""
+    return aggregates.filter_options(engine_for(url))
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=24)
+def factors_for(url: str, as_of: date) -> pl.DataFrame:
+    """Every firm's factors as of a date: the expensive step, computed once per date."""
+    config = scoring_config()
+    inputs = fetch_scoring_inputs(engine_for(url), as_of, config)
+    return compute_factors(inputs, config)
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=64)
+def ranking_for(url: str, as_of: date, weights: tuple[tuple[str, float], ...] = ()) -> pl.DataFrame:
+    """The ranked list for a date and weights, re-ranked from cached factors (no warehouse)."""
+    return combine(factors_for(url, as_of), dict(weights) or None, scoring_config())
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=64)
+def slice_counts(url: str, complaint_filter: ComplaintFilter) -> pl.DataFrame:
+    """Complaints per firm within a product/region/statute slice of a window."""
+    return aggregates.company_counts(engine_for(url), complaint_filter=complaint_filter)
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
+def weekly_totals(url: str, complaint_filter: ComplaintFilter, as_of: date) -> pl.DataFrame:
+    """All complaints per week."""
+    return aggregates.weekly_totals(engine_for(url), complaint_filter=complaint_filter, as_of=as_of)
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=256)
+def firm_months(url: str, company_id: str, as_of: date) -> pl.DataFrame:
+    """One firm's monthly counts up to a date."""
+    return aggregates.company_period_counts(
+        engine_for(url),
+        period="month",
+        complaint_filter=ComplaintFilter(company_ids=(company_id,), end=as_of),
+        as_of=as_of,
+        deadline_days=scoring_config().deadline_days,
+    )
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=64)
+def industry_months(url: str, industry: str, as_of: date) -> pl.DataFrame:
+    """One industry's monthly counts up to a date."""
+    counts = aggregates.industry_period_counts(
+        engine_for(url),
+        period="month",
+        complaint_filter=ComplaintFilter(industry=industry, end=as_of),
+        as_of=as_of,
+        deadline_days=scoring_config().deadline_days,
+    )
+    return counts.drop("industry")
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=256)
+def breakdown(
+    url: str, dimension: str, complaint_filter: ComplaintFilter, as_of: date
+) -> pl.DataFrame:
+    """Counts by product, issue, channel or region within a filter."""
+    return aggregates.breakdown(
+        engine_for(url), dimension, complaint_filter=complaint_filter, as_of=as_of, by_company=False
+    )
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=256)
+def response_histogram(url: str, complaint_filter: ComplaintFilter) -> pl.DataFrame:
+    """Answered complaints by days to answer."""
+    return aggregates.response_time_histogram(engine_for(url), complaint_filter=complaint_filter)
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=256)
+def company_record(url: str, company_id: str) -> dict[str, object] | None:
+    """One company's row, or None."""
+    return records.company_record(engine_for(url), company_id)
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=256)
+def enforcement_for(url: str, company_id: str) -> pl.DataFrame:
+    """One company's enforcement actions."""
+    return records.enforcement_for(engine_for(url), company_id)
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=256)
+def relations_for(url: str, company_id: str) -> pl.DataFrame:
+    """Companies related to one company."""
+    return records.relations_for(engine_for(url), company_id)
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=256)
+def recent_complaints(url: str, company_id: str, limit: int = 50) -> pl.DataFrame:
+    """One company's latest complaints, personal data masked."""
+    return records.recent_complaints(engine_for(url), company_id, limit=limit)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def recent_ingests(url: str) -> pl.DataFrame:
+    """The latest ingest runs."""
+    return aggregates.recent_ingests(engine_for(url))
+
+
+@st.cache_data(ttl=60, show_spinner=False, max_entries=32)
+def rejected_for_run(url: str, run_id: str) -> pl.DataFrame:
+    """Rejected rows of one ingest run."""
+    return aggregates.rejected_for_run(engine_for(url), run_id)
+
+
+# --- shared widgets ------------------------------------------------------------------------
+
+
+def available_quarters(url: str) -> list[Quarter]:
+    """Complete quarters the warehouse holds, oldest first."""
+    summary = warehouse_summary(url)
+    first, last = summary["first_received"], summary["last_received"]
+    if first is None or last is None:
+        return []
+    return quarters_between(first, last)  # type: ignore[arg-type]
+
+
+def quarter_picker(url: str) -> Quarter | None:
+    """The quarter in the sidebar, kept in the URL (?quarter=2025Q2) so links reopen it."""
+    quarters = available_quarters(url)
+    if not quarters:
+        st.warning(t("error.no_quarter"))
+        return None
+    labels = [q.label for q in reversed(quarters)]
+    wanted = st.query_params.get("quarter")
+    # Adopt the URL's quarter only when it changed since we last wrote it (a pasted link or a
+    # page switch); otherwise the widget's own value wins.
+    if QUARTER_KEY not in st.session_state or (
+        wanted and wanted != st.session_state.get(SYNCED_KEY)
+    ):
+        chosen = labels[0]
+        if wanted:
+            try:
+                parsed = parse_quarter(wanted).label
+            except ValueError:
+                parsed = None
+            if parsed in labels:
+                chosen = parsed
+            else:
+                st.warning(t("error.bad_quarter", value=wanted, shown=chosen))
+        st.session_state[QUARTER_KEY] = chosen
+    label = st.sidebar.selectbox(t("app.quarter"), labels, key=QUARTER_KEY)
+    st.query_params["quarter"] = label
+    st.session_state[SYNCED_KEY] = label
+    return parse_quarter(label)
+
+
+def weight_values() -> tuple[tuple[str, float], ...]:
+    """The weights the sliders hold (the config's until a user moves one)."""
+    defaults = scoring_config().weights.as_dict()
+    return tuple(
+        (factor, float(st.session_state.get(WEIGHT_KEY_PREFIX + factor, defaults[factor])))
+        for factor in FACTORS
+    )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import t, top_companies, warehouse_summary, warehouse_url
+from pages.common import t, top_companies, use_page_router, warehouse_summary, warehouse_url
+
+use_page_router()
 
 url = warehouse_url()
 summary = warehouse_summary(url)

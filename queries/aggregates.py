@@ -300,3 +300,113 @@ def _as_date(value: object) -> date | None:
     if value is None or isinstance(value, date):
         return value  # type: ignore[return-value]
     return date.fromisoformat(str(value)[:10])
+
+
+def weekly_totals(
+    engine: Engine,
+    *,
+    complaint_filter: ComplaintFilter = NO_FILTER,
+    as_of: date | None = None,
+    deadline_days: int = DEFAULT_RESPONSE_DEADLINE_DAYS,
+) -> pl.DataFrame:
+    """All complaints per ISO week (Monday), with the status counts."""
+    as_of = as_of or complaint_filter.end or date.today()
+    bucket = period_start(complaints.c.received_date, "week").label("period_start")
+    query = (
+        apply_filter(select(bucket, *_status_counts(as_of, deadline_days)), complaint_filter)
+        .group_by(bucket)
+        .order_by(bucket)
+    )
+    with engine.connect() as connection:
+        return fetch_frame(connection, query, {"period_start": pl.Date(), **COUNT_SCHEMA})
+
+
+def industry_period_counts(
+    engine: Engine,
+    *,
+    period: str = "month",
+    complaint_filter: ComplaintFilter = NO_FILTER,
+    as_of: date | None = None,
+    deadline_days: int = DEFAULT_RESPONSE_DEADLINE_DAYS,
+) -> pl.DataFrame:
+    """Complaint counts per industry and period: the baseline a firm's timeline is read against."""
+    as_of = as_of or complaint_filter.end or date.today()
+    bucket = period_start(complaints.c.received_date, period).label("period_start")
+    industry = companies.c.industry.label("industry")
+    query = (
+        apply_filter(
+            select(industry, bucket, *_status_counts(as_of, deadline_days)).join_from(
+                complaints, companies, complaints.c.company_id == companies.c.company_id
+            ),
+            complaint_filter,
+        )
+        .group_by(industry, bucket)
+        .order_by(industry, bucket)
+    )
+    schema = {"industry": pl.String(), "period_start": pl.Date(), **COUNT_SCHEMA}
+    with engine.connect() as connection:
+        return fetch_frame(connection, query, schema)
+
+
+RESPONSE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
+    ("0-1", 0, 1),
+    ("2-3", 2, 3),
+    ("4-7", 4, 7),
+    ("8-14", 8, 14),
+    ("15-30", 15, 30),
+    ("31+", 31, None),
+)
+
+
+def response_time_histogram(
+    engine: Engine, *, complaint_filter: ComplaintFilter = NO_FILTER
+) -> pl.DataFrame:
+    """How many answered complaints took 0-1, 2-3, 4-7, 8-14, 15-30 and 31+ days."""
+    days = days_between(complaints.c.responded_date, complaints.c.received_date)
+    whens = [
+        (days <= high if high is not None else days >= low, label)
+        for label, low, high in RESPONSE_BUCKETS
+    ]
+    bucket = case(*whens).label("bucket")
+    query = (
+        apply_filter(select(bucket, func.count().label("complaints")), complaint_filter)
+        .where(complaints.c.responded_date.is_not(None))
+        .group_by(bucket)
+    )
+    with engine.connect() as connection:
+        counts = fetch_frame(connection, query, {"bucket": pl.String(), "complaints": pl.Int64()})
+    order = pl.DataFrame({"bucket": [label for label, _, _ in RESPONSE_BUCKETS]})
+    return order.join(counts, on="bucket", how="left").with_columns(
+        pl.col("complaints").fill_null(0)
+    )
+
+
+def company_counts(
+    engine: Engine, *, complaint_filter: ComplaintFilter = NO_FILTER
+) -> pl.DataFrame:
+    """Complaints per company within a filter (used to narrow a list to one product or region)."""
+    query = (
+        apply_filter(
+            select(complaints.c.company_id, func.count().label("complaints")), complaint_filter
+        )
+        .group_by(complaints.c.company_id)
+        .order_by(complaints.c.company_id)
+    )
+    with engine.connect() as connection:
+        return fetch_frame(connection, query, {"company_id": pl.String(), "complaints": pl.Int64()})
+
+
+def filter_options(engine: Engine) -> dict[str, list[str]]:
+    """The values a user can filter on: industries, products, regions and statutes."""
+    columns = {
+        "industry": companies.c.industry,
+        "product": complaints.c.product,
+        "region": complaints.c.region,
+        "statute": issue_statutes.c.statute,
+    }
+    options = {}
+    with engine.connect() as connection:
+        for name, column in columns.items():
+            query = select(column).where(column.is_not(None)).distinct().order_by(column)
+            options[name] = [str(value) for value in connection.execute(query).scalars()]
+    return options

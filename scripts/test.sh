@@ -11,6 +11,8 @@ missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+# Korean glyphs for the browser screenshots of the Korean interface.
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing Debian packages: ${missing[*]}"
   as_root apt-get update -qq
@@ -26,4 +28,7 @@ trap pg_throwaway_stop EXIT
 export RADAR_TEST_PG_URL="postgresql+psycopg://postgres@127.0.0.1:${PG_PORT}/postgres"
 
 echo "== running the tests"
-.venv/bin/python -m pytest "$@"
+# DuckDB's nanobind bindings print a "leaked objects" report to stderr at interpreter exit after
+# a full run (harmless: the process is ending). It would bury pytest's summary line, so those
+# lines are dropped; pytest's own exit status is kept.
+.venv/bin/python -m pytest "$@" 2> >(grep -v -E '^(nanobind: | - leaked | - \.\.\. skipped|See https://nanobind)' >&2)

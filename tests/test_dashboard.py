@@ -41,7 +41,8 @@ def run_app(monkeypatch: pytest.MonkeyPatch, url: str, language: str = "en") -> 
     monkeypatch.setenv("RADAR_DB_URL", url)
     monkeypatch.setenv("RADAR_LANG", language)
     app = AppTest.from_file(DASHBOARD, default_timeout=60)
-    return app.run()
+    app.run()
+    return app.switch_page("pages/warehouse.py").run()
 
 
 def metric_values(app: AppTest) -> dict[str, str]:

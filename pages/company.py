@@ -1,0 +1,267 @@
+"""One company's profile: tier and why, timeline against its industry, breakdowns, history."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+from plotly.subplots import make_subplots
+
+from pages.common import (
+    available_quarters,
+    breakdown,
+    company_record,
+    enforcement_for,
+    firm_months,
+    industry_months,
+    plain,
+    quarter_picker,
+    ranking_for,
+    recent_complaints,
+    relations_for,
+    response_histogram,
+    t,
+    tier_label,
+    use_page_router,
+    warehouse_url,
+    weight_values,
+)
+from pages.widgets import profile_link_column, profile_links, profile_url
+from queries.filters import ComplaintFilter
+from scoring.profile import company_timeline, firm_history, with_shares
+from scoring.windows import scoring_windows
+
+use_page_router()
+
+HISTORY_QUARTERS = 8
+TIMELINE_MONTHS = 36
+
+url = warehouse_url()
+quarter = quarter_picker(url)
+if quarter is None:
+    st.stop()
+
+company_id = st.query_params.get("id")
+if not company_id:
+    st.header(t("nav.company"))
+    st.info(t("company.pick"))
+    st.stop()
+record = company_record(url, company_id)
+if record is None:
+    st.header(t("nav.company"))
+    st.error(t("company.unknown", company_id=company_id))
+    st.stop()
+
+as_of = quarter.end
+windows = scoring_windows(as_of)
+ranked = ranking_for(url, as_of, weight_values())
+row = ranked.filter(pl.col("company_id") == company_id)
+firm = row.row(0, named=True) if row.height else None
+
+st.header(plain(record["name"]))
+st.caption(f"{plain(record['company_id'])} · {plain(record['industry'] or '')} · {quarter.label}")
+
+columns = st.columns(4)
+columns[0].metric(t("company.tier"), tier_label(firm["tier"]) if firm else "–")
+columns[1].metric(t("company.score"), f"{firm['score']:.2f}" if firm else "–")
+columns[2].metric(
+    t("company.rank"),
+    t("company.rank_value", rank=f"{firm['rank']:,}", total=f"{ranked.height:,}") if firm else "–",
+)
+columns[3].metric(t("company.complaints"), f"{firm['complaints']:,}" if firm else "0")
+if firm:
+    st.markdown(f"**{t('company.why')}:** {plain(firm['explanation'])}")
+st.caption(f"{t('company.link')}: `{profile_url(company_id, quarter)}`")
+
+# --- timeline ---------------------------------------------------------------------------
+st.subheader(t("company.timeline"))
+industry = record["industry"] or ""
+timeline = company_timeline(
+    firm_months(url, company_id, as_of), industry_months(url, industry, as_of)
+).tail(TIMELINE_MONTHS)
+months = timeline["period_start"].to_list()
+figure = make_subplots(specs=[[{"secondary_y": True}]])
+figure.add_trace(
+    go.Bar(
+        x=months, y=timeline["complaints"].to_list(), name=t("company.firm"), marker_color="#3182bd"
+    )
+)
+figure.add_trace(
+    go.Scatter(
+        x=months,
+        y=timeline["expected"].to_list(),
+        name=t("company.industry_pace"),
+        mode="lines",
+        line={"dash": "dash", "color": "#636363"},
+    )
+)
+figure.add_trace(
+    go.Scatter(
+        x=months,
+        y=timeline["unresolved_share"].to_list(),
+        name=f"{t('company.unresolved_axis')} ({t('company.firm')})",
+        mode="lines+markers",
+        line={"color": "#e6550d"},
+    ),
+    secondary_y=True,
+)
+figure.add_trace(
+    go.Scatter(
+        x=months,
+        y=timeline["industry_unresolved_share"].to_list(),
+        name=f"{t('company.unresolved_axis')} ({t('company.industry_unresolved')})",
+        mode="lines",
+        line={"color": "#fdae6b", "dash": "dot"},
+    ),
+    secondary_y=True,
+)
+figure.add_vrect(
+    x0=windows.current_start, x1=windows.current_end, fillcolor="#9ecae1", opacity=0.2, line_width=0
+)
+figure.update_yaxes(title_text=t("col.complaints"), secondary_y=False)
+figure.update_yaxes(
+    title_text=t("company.unresolved_axis"), tickformat=".0%", range=[0, 1], secondary_y=True
+)
+figure.update_layout(
+    height=380, margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend={"orientation": "h", "y": -0.15}
+)
+st.plotly_chart(figure, key="company.timeline_chart")
+
+# --- breakdowns -------------------------------------------------------------------------
+st.subheader(t("company.breakdown"))
+in_window = ComplaintFilter(
+    company_ids=(company_id,), start=windows.current_start, end=windows.current_end
+)
+left, right = st.columns(2)
+for column, dimension in ((left, "product"), (right, "issue")):
+    counts = (
+        breakdown(url, dimension, in_window, as_of).sort("complaints", descending=True).head(12)
+    )
+    bars = go.Figure(
+        go.Bar(
+            x=counts["complaints"].to_list(),
+            y=counts[dimension].to_list(),
+            orientation="h",
+            marker_color="#6baed6",
+        )
+    )
+    bars.update_layout(
+        height=320,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        title=t(f"col.{dimension}"),
+        yaxis={"autorange": "reversed"},
+    )
+    column.plotly_chart(bars, key=f"company.{dimension}_chart")
+
+st.subheader(t("company.response"))
+firm_hist = with_shares(response_histogram(url, in_window))
+industry_hist = with_shares(
+    response_histogram(
+        url,
+        ComplaintFilter(industry=industry, start=windows.current_start, end=windows.current_end),
+    )
+)
+response = go.Figure()
+response.add_trace(
+    go.Bar(
+        x=firm_hist["bucket"].to_list(),
+        y=firm_hist["share"].to_list(),
+        name=t("company.firm"),
+        marker_color="#3182bd",
+    )
+)
+response.add_trace(
+    go.Bar(
+        x=industry_hist["bucket"].to_list(),
+        y=industry_hist["share"].to_list(),
+        name=t("company.industry_unresolved"),
+        marker_color="#bdbdbd",
+    )
+)
+response.update_layout(
+    barmode="group",
+    height=300,
+    margin={"l": 10, "r": 10, "t": 10, "b": 10},
+    xaxis_title=t("col.bucket"),
+    yaxis={"tickformat": ".0%", "title": t("company.response_share")},
+)
+st.plotly_chart(response, key="company.response_chart")
+
+# --- score history ----------------------------------------------------------------------
+st.subheader(t("company.history"))
+past = [q for q in available_quarters(url) if q <= quarter][-HISTORY_QUARTERS:]
+weights = weight_values()
+history = firm_history({q.label: ranking_for(url, q.end, weights) for q in past}, company_id)
+if history.height:
+    trend = go.Figure(
+        go.Scatter(
+            x=history["quarter"].to_list(),
+            y=history["score"].to_list(),
+            mode="lines+markers+text",
+            text=[tier_label(tier) for tier in history["tier"]],
+            textposition="top center",
+        )
+    )
+    trend.update_layout(
+        height=280, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis_title=t("col.score")
+    )
+    st.plotly_chart(trend, key="company.history_chart")
+    st.dataframe(
+        history.with_columns(pl.col("tier").map_elements(tier_label, return_dtype=pl.String)),
+        hide_index=True,
+        key="company.history_table",
+        column_config={
+            "quarter": t("col.quarter"),
+            "rank": t("col.rank"),
+            "score": st.column_config.NumberColumn(t("col.score"), format="%.2f"),
+            "tier": t("col.tier"),
+            "complaints": t("col.complaints"),
+            "firms": t("col.firms_ranked"),
+        },
+    )
+
+# --- enforcement and relations ------------------------------------------------------------
+left, right = st.columns(2)
+left.subheader(t("company.enforcement"))
+actions = enforcement_for(url, company_id)
+if actions.height:
+    left.dataframe(
+        actions.drop("action_id"),
+        hide_index=True,
+        key="company.enforcement_table",
+        column_config={
+            "action_date": t("col.action_date"),
+            "action": t("col.action"),
+            "statute": t("col.statute"),
+            "fine_amount": st.column_config.NumberColumn(t("col.fine_amount"), format="localized"),
+        },
+    )
+else:
+    left.info(t("company.no_enforcement"))
+right.subheader(t("company.related"))
+related = relations_for(url, company_id)
+if related.height:
+    right.dataframe(
+        profile_links(related, quarter).select("profile", "name", "relation", "direction"),
+        hide_index=True,
+        key="company.related_table",
+        column_config={
+            "profile": profile_link_column(),
+            "name": t("col.name"),
+            "relation": t("col.relation"),
+            "direction": t("col.direction"),
+        },
+    )
+else:
+    right.info(t("company.no_related"))
+
+# --- recent complaints ------------------------------------------------------------------------
+st.subheader(t("company.recent"))
+st.caption(t("company.masked_note"))
+recent = recent_complaints(url, company_id)
+st.dataframe(
+    recent,
+    hide_index=True,
+    key="company.recent_table",
+    column_config={name: t(f"col.{name}") for name in recent.columns},
+)

@@ -1,0 +1,212 @@
+"""The ranked target list: filters, weight sliders, factor contributions, downloads."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from pages.common import (
+    WEIGHT_KEY_PREFIX,
+    factor_label,
+    filter_options,
+    quarter_picker,
+    ranking_for,
+    scoring_config,
+    slice_counts,
+    t,
+    tier_label,
+    use_page_router,
+    warehouse_url,
+    weight_values,
+)
+from pages.widgets import COMPANY_PAGE
+from queries.filters import ComplaintFilter
+from scoring.config import FACTORS
+from scoring.exports import csv_bytes, xlsx_bytes
+from scoring.summaries import TIERS
+from scoring.windows import scoring_windows
+
+use_page_router()
+
+TABLE_KEY = "targets.table"
+FILTER_PREFIX = "targets.filter."
+
+url = warehouse_url()
+quarter = quarter_picker(url)
+if quarter is None:
+    st.stop()
+st.header(t("targets.heading", quarter=quarter.label))
+
+as_of = st.sidebar.date_input(
+    t("targets.as_of"), value=quarter.end, key=f"targets.as_of.{quarter.label}"
+)
+windows = scoring_windows(as_of)
+st.caption(t("targets.window", start=windows.current_start, end=windows.current_end))
+
+defaults = scoring_config().weights.as_dict()
+with st.sidebar.expander(t("targets.weights"), expanded=False):
+    st.caption(t("targets.weights_help"))
+    for factor in FACTORS:
+        st.slider(
+            factor_label(factor),
+            min_value=0.0,
+            max_value=5.0,
+            step=0.25,
+            value=float(defaults[factor]),
+            key=WEIGHT_KEY_PREFIX + factor,
+        )
+
+    def reset_weights() -> None:
+        for factor in FACTORS:
+            st.session_state[WEIGHT_KEY_PREFIX + factor] = float(defaults[factor])
+
+    st.button(t("targets.reset"), on_click=reset_weights, key="targets.reset")
+
+options = filter_options(url)
+any_value = t("targets.any")
+with st.expander(t("targets.filters"), expanded=True):
+    first, second, third, fourth = st.columns(4)
+    industry = first.selectbox(
+        t("targets.industry"),
+        [None, *options["industry"]],
+        format_func=lambda v: any_value if v is None else v,
+        key=FILTER_PREFIX + "industry",
+    )
+    statute = second.selectbox(
+        t("targets.statute"),
+        [None, *options["statute"]],
+        format_func=lambda v: any_value if v is None else v,
+        key=FILTER_PREFIX + "statute",
+    )
+    product = third.selectbox(
+        t("targets.product"),
+        [None, *options["product"]],
+        format_func=lambda v: any_value if v is None else v,
+        key=FILTER_PREFIX + "product",
+    )
+    region = fourth.selectbox(
+        t("targets.region"),
+        [None, *options["region"]],
+        format_func=lambda v: any_value if v is None else v,
+        key=FILTER_PREFIX + "region",
+    )
+    fifth, sixth = st.columns([3, 1])
+    tiers = fifth.multiselect(
+        t("targets.tier"),
+        list(TIERS),
+        default=list(TIERS[:3]),
+        format_func=tier_label,
+        key=FILTER_PREFIX + "tiers",
+    )
+    min_complaints = sixth.number_input(
+        t("targets.min_complaints"),
+        min_value=0,
+        value=0,
+        step=5,
+        key=FILTER_PREFIX + "min_complaints",
+    )
+    if statute or product or region:
+        st.caption(t("targets.selection_note"))
+
+ranked = ranking_for(url, as_of, weight_values())
+shown = ranked
+if industry:
+    shown = shown.filter(pl.col("industry") == industry)
+if tiers:
+    shown = shown.filter(pl.col("tier").is_in(tiers))
+if min_complaints:
+    shown = shown.filter(pl.col("complaints") >= min_complaints)
+if statute or product or region:
+    in_slice = slice_counts(
+        url,
+        ComplaintFilter(
+            start=windows.current_start,
+            end=windows.current_end,
+            statute=statute,
+            product=product,
+            region=region,
+        ),
+    ).rename({"complaints": "in_selection"})
+    shown = shown.join(in_slice, on="company_id", how="inner")
+
+st.caption(t("targets.count", shown=f"{shown.height:,}", total=f"{ranked.height:,}"))
+if shown.height == 0:
+    st.info(t("targets.empty"))
+    st.stop()
+
+contribution_columns = [f"{factor}_contribution" for factor in FACTORS]
+lead = [
+    "rank",
+    "company_id",
+    "name",
+    "industry",
+    "score",
+    "tier",
+    "complaints",
+    "growth",
+    "unresolved_rate",
+]
+extra = ["in_selection"] if "in_selection" in shown.columns else []
+display = shown.select(*lead, *extra, *contribution_columns, "explanation").with_columns(
+    pl.col("tier").replace_strict(
+        {tier: tier_label(tier) for tier in TIERS}, default=pl.col("tier")
+    )
+)
+top_score = max(float(ranked["score"].max() or 0.0), 1e-9)
+column_config = {
+    "rank": st.column_config.NumberColumn(t("col.rank"), width="small"),
+    "company_id": t("col.company_id"),
+    "name": t("col.name"),
+    "industry": t("col.industry"),
+    "score": st.column_config.NumberColumn(t("col.score"), format="%.2f"),
+    "tier": t("col.tier"),
+    "complaints": st.column_config.NumberColumn(t("col.complaints"), format="localized"),
+    "growth": st.column_config.NumberColumn(t("col.growth"), format="%.2fx"),
+    "unresolved_rate": st.column_config.NumberColumn(t("col.unresolved_rate"), format="percent"),
+    "in_selection": t("col.in_selection"),
+    "explanation": st.column_config.TextColumn(t("col.explanation"), width="large"),
+}
+for factor in FACTORS:
+    column_config[f"{factor}_contribution"] = st.column_config.ProgressColumn(
+        factor_label(factor), min_value=0.0, max_value=top_score, format="%.2f"
+    )
+
+st.caption(t("targets.select_hint"))
+event = st.dataframe(
+    display,
+    hide_index=True,
+    key=TABLE_KEY,
+    on_select="rerun",
+    selection_mode="single-row",
+    column_config=column_config,
+    height=560,
+)
+selected_rows = event.selection.rows if event is not None else []
+if selected_rows:
+    company_id = display["company_id"][selected_rows[0]]
+    st.switch_page(
+        f"pages/{COMPANY_PAGE}.py", query_params={"id": company_id, "quarter": quarter.label}
+    )
+
+export = shown.select(
+    *lead,
+    *extra,
+    *[c for f in FACTORS for c in (f"{f}_factor", f"{f}_contribution")],
+    "explanation",
+)
+left, right = st.columns(2)
+file_stem = f"targets_{quarter.label}_{as_of.isoformat()}"
+left.download_button(
+    t("targets.download_csv"),
+    csv_bytes(export),
+    file_name=f"{file_stem}.csv",
+    mime="text/csv",
+    key="targets.download_csv",
+)
+right.download_button(
+    t("targets.download_xlsx"),
+    xlsx_bytes(export, sheet=quarter.label),
+    file_name=f"{file_stem}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="targets.download_xlsx",
+)

@@ -1,0 +1,37 @@
+"""Small display helpers shared by the pages: formats, profile links and table columns."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from pages.common import t
+from scoring.quarters import Quarter
+
+COMPANY_PAGE = "company"
+
+
+def percent_change(value: float | None) -> str:
+    """+12.3% / -4.0%, or a dash when there is nothing to compare with."""
+    return "–" if value is None else f"{value:+.1%}"
+
+
+def profile_url(company_id: str, quarter: Quarter) -> str:
+    """The deep link to a company's profile for a quarter."""
+    return f"/{COMPANY_PAGE}?id={company_id}&quarter={quarter.label}"
+
+
+def profile_links(frame: pl.DataFrame, quarter: Quarter) -> pl.DataFrame:
+    """Add a `profile` column holding each firm's profile link."""
+    return frame.with_columns(
+        pl.format(
+            "/" + COMPANY_PAGE + "?id={}&quarter=" + quarter.label, pl.col("company_id")
+        ).alias("profile")
+    )
+
+
+def profile_link_column() -> st.column_config.LinkColumn:
+    """A column of profile links that shows the company id as the link text."""
+    return st.column_config.LinkColumn(
+        t("col.company_id"), display_text=r"id=([^&]+)", help=t("nav.company")
+    )

@@ -1,0 +1,162 @@
+"""Each page shows the numbers the scoring layer computes, in English and Korean."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+
+import polars as pl
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from pages.common import plain
+from queries import aggregates
+from queries.scoring_inputs import fetch_scoring_inputs
+from queries.warehouse import make_engine
+from sample_data.load import generate_warehouse
+from scoring.combine import combine
+from scoring.config import load_config
+from scoring.factors import compute_factors
+from scoring.quarters import last_full_quarter
+from scoring.summaries import headline, industry_table
+
+DASHBOARD = "../dashboard.py"  # AppTest resolves paths against this test file
+PHONE = re.compile(r"01[016789][-. ]?\d{3,4}[-. ]?\d{4}")
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """A generated warehouse and its ranking for the latest full quarter, computed directly."""
+    url = f"duckdb:///{tmp_path_factory.mktemp('pages') / 'sample.duckdb'}"
+    engine = make_engine(url)
+    generate_warehouse(engine, companies=300, complaints=40_000, seed=5)
+    last = aggregates.warehouse_summary(engine)["last_received"]
+    quarter = last_full_quarter(last)  # type: ignore[arg-type]
+    config = load_config()
+    factors = compute_factors(fetch_scoring_inputs(engine, quarter.end, config), config)
+    engine.dispose()
+    return {
+        "url": url,
+        "quarter": quarter,
+        "factors": factors,
+        "config": config,
+        "ranked": combine(factors, None, config),
+    }
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches() -> Iterator[None]:
+    """Cached values would otherwise leak from one test into the next."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def open_page(
+    monkeypatch: pytest.MonkeyPatch,
+    url: str,
+    page: str | None = None,
+    language: str = "en",
+    **query: str,
+) -> AppTest:
+    """Run the dashboard as a fresh session, optionally on one page with query parameters."""
+    monkeypatch.setenv("RADAR_DB_URL", url)
+    monkeypatch.setenv("RADAR_LANG", language)
+    app = AppTest.from_file(DASHBOARD, default_timeout=120)
+    for name, value in query.items():
+        app.query_params[name] = value
+    app.run()
+    if page is not None:
+        app.switch_page(f"pages/{page}.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+def metrics(app: AppTest) -> dict[str, str]:
+    """Label to shown value of every metric on the page."""
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def test_overview_shows_the_quarter_headline_and_industries(monkeypatch, sample) -> None:
+    app = open_page(monkeypatch, sample["url"], "overview")
+    expected = headline(sample["ranked"])
+    shown = metrics(app)
+    assert app.header[0].value == f"Overview: {sample['quarter'].label}"
+    assert shown["Complaints"] == f"{expected['complaints']:,}"
+    assert shown["On last quarter"] == f"{expected['change_previous']:+.1%}"
+    assert shown["Unresolved share"] == f"{expected['unresolved_share']:.1%}"
+    for tier, count in expected["tiers"].items():
+        assert shown[tier] == f"{count:,}"
+    industries = app.dataframe[0].value
+    assert list(industries["industry"]) == industry_table(sample["ranked"])["industry"].to_list()
+
+
+def test_target_list_matches_the_ranking_and_reranks_with_weights(monkeypatch, sample) -> None:
+    app = open_page(monkeypatch, sample["url"], "targets")
+    ranked = sample["ranked"]
+    listed = ranked.filter(pl.col("tier").is_in(["investigate", "monitor", "watch"]))
+    table = app.dataframe[0].value
+    assert list(table["company_id"]) == listed["company_id"].to_list()
+    assert list(table["score"]) == pytest.approx(listed["score"].to_list())
+
+    app.slider(key="radar.weight.growth").set_value(0.0).run()
+    reweighted = combine(sample["factors"], {"growth": 0.0}, sample["config"])
+    expected = reweighted.filter(pl.col("tier").is_in(["investigate", "monitor", "watch"]))
+    table = app.dataframe[0].value
+    assert list(table["company_id"]) == expected["company_id"].to_list()
+    assert list(table["company_id"]) != listed["company_id"].to_list()
+
+
+def test_target_list_filters_by_industry_and_says_when_empty(monkeypatch, sample) -> None:
+    app = open_page(monkeypatch, sample["url"], "targets")
+    industry = sample["ranked"]["industry"][0]
+    app.selectbox(key="targets.filter.industry").set_value(industry).run()
+    table = app.dataframe[0].value
+    assert set(table["industry"]) == {industry}
+    app.number_input(key="targets.filter.min_complaints").set_value(10**6).run()
+    assert "No firm matches these filters." in [info.value for info in app.info]
+
+
+def test_company_profile_from_a_deep_link(monkeypatch, sample) -> None:
+    top = sample["ranked"].row(0, named=True)
+    app = open_page(
+        monkeypatch, sample["url"], "company", id=top["company_id"], quarter=sample["quarter"].label
+    )
+    assert app.header[0].value == plain(top["name"])
+    shown = metrics(app)
+    assert shown["Tier"] == top["tier"]
+    assert shown["Score"] == f"{top['score']:.2f}"
+    assert shown["Rank"] == f"1 of {sample['ranked'].height:,}"
+    recent = app.dataframe[-1].value
+    assert len(recent) > 0
+    narratives = [text for text in recent["narrative"] if isinstance(text, str) and text]
+    assert narratives and not any(PHONE.search(text) for text in narratives)
+
+
+def test_unknown_company_says_so(monkeypatch, sample) -> None:
+    app = open_page(monkeypatch, sample["url"], "company", id="NO-SUCH-FIRM")
+    assert "No company with id 'NO-SUCH-FIRM'." in [error.value for error in app.error]
+
+
+def test_methodology_shows_freshness_and_the_document(monkeypatch, sample) -> None:
+    app = open_page(monkeypatch, sample["url"], "methodology")
+    summary = aggregates.warehouse_summary(make_engine(sample["url"]))
+    assert metrics(app)["Latest complaint"] == str(summary["last_received"])
+    # The sample ends on a month's last day, so its latest month counts as complete.
+    assert summary["last_received"] == date(2026, 10, 31)
+    assert any("(2026-10) looks complete" in box.value for box in app.success)
+    assert any("Benjamini" in block.value for block in app.markdown)
+
+
+def test_switching_to_korean_relabels_the_page(monkeypatch, sample) -> None:
+    app = open_page(monkeypatch, sample["url"], "overview")
+    app.sidebar.selectbox(key="radar.language").set_value("ko").run()
+    assert not app.exception
+    assert app.header[0].value == f"개요: {sample['quarter'].label}"
+    assert "불만 건수" in metrics(app)
+    korean = open_page(monkeypatch, sample["url"], "targets", language="ko")
+    assert korean.header[0].value == f"조사 대상 목록: {sample['quarter'].label}"
