@@ -1,4 +1,4 @@
-"""Complaint Radar command line: generate, ingest (and, as they land, rank, alerts, report)."""
+"""Complaint Radar command line: generate, ingest, rank, backtest and alerts."""
 
 from __future__ import annotations
 
@@ -85,6 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--weights", help="e.g. volume=1,growth=3 (unnamed factors keep the config's)"
     )
     rank.add_argument("--config", type=Path, help="scoring TOML (default: config/scoring.toml)")
+
+    alerts = commands.add_parser("alerts", help="surge alerts for companies or products")
+    alerts.add_argument("--db")
+    alerts.add_argument("--as-of", type=_iso_date, required=True, help="YYYY-MM-DD")
+    alerts.add_argument("--level", choices=("company", "product"), default="company")
+    alerts.add_argument("--format", dest="output_format", choices=("csv", "json"), default="csv")
+    alerts.add_argument("--out", type=Path, help="file to write (default: standard output)")
 
     backtest = commands.add_parser(
         "backtest", help="rank as of a date and compare with the next year's enforcement actions"
@@ -182,9 +189,18 @@ def _ranked(args: argparse.Namespace, as_of: date):  # noqa: ANN202
     return combine(compute_factors(inputs, config), weights, config), inputs
 
 
-def _write_ranked(frame, output_format: str, out: Path | None) -> None:  # noqa: ANN001
-    """CSV (UTF-8, with a BOM in files for spreadsheets) or JSON records, to a file or stdout."""
+def _write_ranked(  # noqa: ANN001
+    frame, output_format: str, out: Path | None, float_precision: int | None = 6
+) -> None:
+    """CSV (UTF-8, with a BOM in files for spreadsheets) or JSON records, to a file or stdout.
+
+    Text cells that a spreadsheet would run as a formula are prefixed with an apostrophe.
+    """
     import polars as pl
+
+    from scoring.exports import neutralise_formulas
+
+    frame = neutralise_formulas(frame)
 
     if output_format == "json":
         floats = [name for name, dtype in frame.schema.items() if dtype == pl.Float64]
@@ -199,9 +215,9 @@ def _write_ranked(frame, output_format: str, out: Path | None) -> None:  # noqa:
             out.write_text(text + "\n", encoding="utf-8")
         return
     if out is None:
-        sys.stdout.write(frame.write_csv(float_precision=6))
+        sys.stdout.write(frame.write_csv(float_precision=float_precision))
     else:
-        frame.write_csv(out, include_bom=True, float_precision=6)
+        frame.write_csv(out, include_bom=True, float_precision=float_precision)
 
 
 def run_rank(args: argparse.Namespace) -> int:
@@ -242,8 +258,29 @@ def run_backtest(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_alerts(args: argparse.Namespace) -> int:
+    """Surge alerts as of a date, for one level plus any data events, as CSV or JSON."""
+    import polars as pl
+
+    from queries.alert_inputs import fetch_alert_inputs
+    from scoring.alerts import detect_alerts
+
+    engine = make_engine(resolve_db_url(args.db))
+    check_connection(engine)
+    report = detect_alerts(fetch_alert_inputs(engine, args.as_of))
+    alerts = report.for_level(args.level)
+    listed = [name for name, dtype in alerts.schema.items() if isinstance(dtype, pl.List)]
+    alerts = alerts.with_columns(pl.col(name).list.join("; ") for name in listed)
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
+    # p- and q-values span many orders of magnitude: write them in full.
+    _write_ranked(alerts, args.output_format, args.out, float_precision=None)
+    return 0
+
+
 HANDLERS = {
     "generate": run_generate,
+    "alerts": run_alerts,
     "ingest": run_ingest,
     "rank": run_rank,
     "backtest": run_backtest,

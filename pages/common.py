@@ -134,9 +134,9 @@ def slice_counts(url: str, complaint_filter: ComplaintFilter) -> pl.DataFrame:
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
-def weekly_totals(url: str, complaint_filter: ComplaintFilter, as_of: date) -> pl.DataFrame:
+def weekly_totals(url: str, complaint_filter: ComplaintFilter) -> pl.DataFrame:
     """All complaints per week."""
-    return aggregates.weekly_totals(engine_for(url), complaint_filter=complaint_filter, as_of=as_of)
+    return aggregates.weekly_totals(engine_for(url), complaint_filter)
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=256)

@@ -36,7 +36,7 @@ columns[2].metric(t("warehouse.companies"), f"{summary['companies']:,}")
 if last is not None:
     month_start = last.replace(day=1)
     previous_start = (month_start - timedelta(days=1)).replace(day=1)
-    weeks = weekly_totals(url, ComplaintFilter(start=previous_start, end=last), last)
+    weeks = weekly_totals(url, ComplaintFilter(start=previous_start, end=last))
     this_month = weeks.filter(pl.col("period_start") >= month_start)["complaints"].sum()
     month_before = weeks.filter(pl.col("period_start") < month_start)["complaints"].sum()
     next_month = (month_start + timedelta(days=32)).replace(day=1)

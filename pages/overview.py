@@ -47,7 +47,7 @@ for column, tier in zip(tier_columns, TIERS, strict=True):
 
 st.subheader(t("overview.trend"))
 trend_filter = ComplaintFilter(start=quarter.shifted(-7).start, end=quarter.end)
-weeks = weekly_totals(url, trend_filter, quarter.end)
+weeks = weekly_totals(url, trend_filter)
 # A week cut by the quarter's end would look like a collapse: show whole weeks only.
 weeks = weeks.filter(pl.col("period_start") <= quarter.end - timedelta(days=6)).tail(TREND_WEEKS)
 figure = go.Figure(

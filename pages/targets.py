@@ -65,30 +65,18 @@ with st.sidebar.expander(t("targets.weights"), expanded=False):
 options = filter_options(url)
 any_value = t("targets.any")
 with st.expander(t("targets.filters"), expanded=True):
-    first, second, third, fourth = st.columns(4)
-    industry = first.selectbox(
-        t("targets.industry"),
-        [None, *options["industry"]],
-        format_func=lambda v: any_value if v is None else v,
-        key=FILTER_PREFIX + "industry",
-    )
-    statute = second.selectbox(
-        t("targets.statute"),
-        [None, *options["statute"]],
-        format_func=lambda v: any_value if v is None else v,
-        key=FILTER_PREFIX + "statute",
-    )
-    product = third.selectbox(
-        t("targets.product"),
-        [None, *options["product"]],
-        format_func=lambda v: any_value if v is None else v,
-        key=FILTER_PREFIX + "product",
-    )
-    region = fourth.selectbox(
-        t("targets.region"),
-        [None, *options["region"]],
-        format_func=lambda v: any_value if v is None else v,
-        key=FILTER_PREFIX + "region",
+    chosen: dict[str, str | None] = {}
+    for column, name in zip(
+        st.columns(4), ("industry", "statute", "product", "region"), strict=True
+    ):
+        chosen[name] = column.selectbox(
+            t(f"targets.{name}"),
+            [None, *options[name]],
+            format_func=lambda v: any_value if v is None else v,
+            key=FILTER_PREFIX + name,
+        )
+    industry, statute, product, region = (
+        chosen[n] for n in ("industry", "statute", "product", "region")
     )
     fifth, sixth = st.columns([3, 1])
     tiers = fifth.multiselect(

@@ -302,23 +302,16 @@ def _as_date(value: object) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
-def weekly_totals(
-    engine: Engine,
-    *,
-    complaint_filter: ComplaintFilter = NO_FILTER,
-    as_of: date | None = None,
-    deadline_days: int = DEFAULT_RESPONSE_DEADLINE_DAYS,
-) -> pl.DataFrame:
-    """All complaints per ISO week (Monday), with the status counts."""
-    as_of = as_of or complaint_filter.end or date.today()
+def weekly_totals(engine: Engine, complaint_filter: ComplaintFilter = NO_FILTER) -> pl.DataFrame:
+    """All complaints per ISO week (Monday), oldest first; weeks without complaints are absent."""
     bucket = period_start(complaints.c.received_date, "week").label("period_start")
     query = (
-        apply_filter(select(bucket, *_status_counts(as_of, deadline_days)), complaint_filter)
+        apply_filter(select(bucket, func.count().label("complaints")), complaint_filter)
         .group_by(bucket)
         .order_by(bucket)
     )
     with engine.connect() as connection:
-        return fetch_frame(connection, query, {"period_start": pl.Date(), **COUNT_SCHEMA})
+        return fetch_frame(connection, query, {"period_start": pl.Date(), "complaints": pl.Int64()})
 
 
 def industry_period_counts(

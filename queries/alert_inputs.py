@@ -15,7 +15,12 @@ from datetime import date, timedelta
 import polars as pl
 from sqlalchemy import Engine, func, select
 
-from queries.aggregates import company_period_counts, company_table, product_period_counts
+from queries.aggregates import (
+    company_period_counts,
+    company_table,
+    product_period_counts,
+    weekly_totals,
+)
 from queries.bulk import fetch_frame
 from queries.filters import ComplaintFilter, apply_filter
 from queries.schema import complaints
@@ -47,18 +52,6 @@ def _monday(day: date) -> date:
 def _check_weeks(name: str, weeks: int) -> None:
     if weeks < 1:
         raise ValueError(f"{name} must be >= 1; got {weeks}.")
-
-
-def weekly_totals(engine: Engine, complaint_filter: ComplaintFilter) -> pl.DataFrame:
-    """All complaints per ISO week (Monday), oldest first; weeks without complaints are absent."""
-    bucket = period_start(complaints.c.received_date, "week").label("period_start")
-    query = (
-        apply_filter(select(bucket, func.count().label("complaints")), complaint_filter)
-        .group_by(bucket)
-        .order_by(bucket)
-    )
-    with engine.connect() as connection:
-        return fetch_frame(connection, query, WEEK_COUNT_SCHEMA)
 
 
 def company_product_week_counts(engine: Engine, complaint_filter: ComplaintFilter) -> pl.DataFrame:

@@ -124,3 +124,15 @@ def pytest_unconfigure(config) -> None:  # noqa: ANN001, ARG001
     import gc
 
     gc.collect()
+
+
+@pytest.fixture
+def fresh_streamlit_caches() -> Iterator[None]:
+    """Clear Streamlit's caches around a test: cached values would leak between AppTests."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from queries import aggregates
@@ -26,14 +24,7 @@ def sample_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches() -> Iterator[None]:
-    """Cached values would otherwise leak from one test into the next."""
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("fresh_streamlit_caches")
 
 
 def run_app(monkeypatch: pytest.MonkeyPatch, url: str, language: str = "en") -> AppTest:

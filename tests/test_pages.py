@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 
 import polars as pl
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from pages.common import plain
@@ -46,14 +44,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     }
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches() -> Iterator[None]:
-    """Cached values would otherwise leak from one test into the next."""
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("fresh_streamlit_caches")
 
 
 def open_page(
