@@ -56,10 +56,13 @@ navigation = st.navigation(
             title=t("nav.overview"),
             icon=":material/insights:",
             url_path="overview",
-            default=True,
+            default=True,  # served at "/": Streamlit ignores a default page's url_path
         ),
         st.Page(
             "pages/targets.py", title=t("nav.targets"), icon=":material/target:", url_path="targets"
+        ),
+        st.Page(
+            "pages/alerts.py", title=t("nav.alerts"), icon=":material/warning:", url_path="alerts"
         ),
         st.Page(
             "pages/company.py",

@@ -10,9 +10,11 @@ import streamlit as st
 
 from pages.text import LANGUAGES, default_language, translate
 from queries import aggregates, records
+from queries.alert_inputs import AlertInputs, fetch_alert_inputs
 from queries.filters import ComplaintFilter
 from queries.scoring_inputs import fetch_scoring_inputs
 from queries.warehouse import Engine, make_engine, resolve_db_url
+from scoring.alerts import AlertReport, detect_alerts, series_weeks
 from scoring.combine import combine
 from scoring.config import FACTORS, ScoringConfig, load_config
 from scoring.factors import compute_factors
@@ -214,6 +216,24 @@ def recent_ingests(url: str) -> pl.DataFrame:
 def rejected_for_run(url: str, run_id: str) -> pl.DataFrame:
     """Rejected rows of one ingest run."""
     return aggregates.rejected_for_run(engine_for(url), run_id)
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=16)
+def alert_inputs(url: str, as_of: date) -> AlertInputs:
+    """The weekly counts an alerts run reads, as of a date."""
+    return fetch_alert_inputs(engine_for(url), as_of)
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=16)
+def alert_report(url: str, as_of: date) -> AlertReport:
+    """Surge alerts and data events as of a date."""
+    return detect_alerts(alert_inputs(url, as_of))
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=64)
+def alert_series(url: str, as_of: date, level: str, key: str) -> pl.DataFrame:
+    """Weekly observed and expected counts of one alerted series."""
+    return series_weeks(alert_inputs(url, as_of), level, key)
 
 
 # --- shared widgets ------------------------------------------------------------------------

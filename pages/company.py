@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 from plotly.subplots import make_subplots
 
 from pages.common import (
+    alert_report,
     available_quarters,
     breakdown,
     company_record,
@@ -118,6 +121,20 @@ figure.add_trace(
 figure.add_vrect(
     x0=windows.current_start, x1=windows.current_end, fillcolor="#9ecae1", opacity=0.2, line_width=0
 )
+# Surge alerts concerning this firm, as the early-warning page saw them at the quarter's end.
+firm_alerts = alert_report(url, as_of).alerts.filter(
+    (pl.col("level") == "company") & (pl.col("key") == company_id)
+)
+for alert in firm_alerts.iter_rows(named=True):
+    figure.add_vrect(
+        x0=alert["start"],
+        x1=alert["last_week"] + timedelta(days=6),
+        fillcolor="#e6550d",
+        opacity=0.15,
+        line_width=0,
+        annotation_text=t("company.alert_marker"),
+        annotation_position="top left",
+    )
 figure.update_yaxes(title_text=t("col.complaints"), secondary_y=False)
 figure.update_yaxes(
     title_text=t("company.unresolved_axis"), tickformat=".0%", range=[0, 1], secondary_y=True

@@ -827,3 +827,29 @@ def backfill_alerts(
     if not frames:
         return pl.DataFrame(schema={"as_of": pl.Date(), **ALERT_SCHEMA})
     return pl.concat(frames)
+
+
+def series_weeks(
+    inputs: AlertFrames, level: str, key: str, settings: AlertSettings | None = None
+) -> pl.DataFrame:
+    """One company's or product's weekly observed and expected counts, for charting an alert.
+
+    Weeks before the series was first tested have a null `expected`; an unknown key gives an
+    empty frame.
+    """
+    if level not in ("company", "product"):
+        raise ValueError(f"level must be 'company' or 'product'; got {level!r}.")
+    scan = scan_history(inputs, settings or AlertSettings())
+    level_scan = scan.company if level == "company" else scan.product
+    schema = {"period_start": pl.Date, "observed": pl.Float64, "expected": pl.Float64}
+    if key not in level_scan.keys:
+        return pl.DataFrame(schema=schema)
+    row = level_scan.keys.index(key)
+    return pl.DataFrame(
+        {
+            "period_start": [scan.week(i) for i in range(scan.n_weeks)],
+            "observed": level_scan.evidence.observed[row],
+            "expected": level_scan.evidence.expected[row],
+        },
+        schema=schema,
+    ).with_columns(pl.col("expected").fill_nan(None), pl.col("observed").fill_nan(None))

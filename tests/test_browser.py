@@ -228,7 +228,7 @@ def test_switching_language_relabels_the_dashboard(server, sample, page) -> None
     settle(page, '[data-testid="stMetricValue"]')
     assert heading(page) == f"개요: {sample['quarter'].label}"
     screenshot(page, "overview_korean")
-    for path in ("methodology", "warehouse"):
+    for path in ("alerts", "methodology", "warehouse"):
         page.goto(f"{server}/{path}")
         settle(page)
         screenshot(page, path)

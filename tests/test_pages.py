@@ -151,3 +151,24 @@ def test_switching_to_korean_relabels_the_page(monkeypatch, sample) -> None:
     assert "불만 건수" in metrics(app)
     korean = open_page(monkeypatch, sample["url"], "targets", language="ko")
     assert korean.header[0].value == f"조사 대상 목록: {sample['quarter'].label}"
+
+
+def test_alerts_page_lists_the_engine_alerts_and_charts_one(monkeypatch, sample) -> None:
+    from queries.alert_inputs import fetch_alert_inputs
+    from scoring.alerts import detect_alerts
+
+    as_of = date(2026, 9, 6)
+    app = open_page(monkeypatch, sample["url"], "alerts")
+    app.date_input(key="alerts.as_of").set_value(as_of).run()
+    assert not app.exception
+    engine = make_engine(sample["url"])
+    report = detect_alerts(fetch_alert_inputs(engine, as_of))
+    engine.dispose()
+    app.radio(key="alerts.level").set_value("product").run()
+    expected = report.alerts.filter(pl.col("level") == "product")
+    assert expected.height > 0, "the planted Package tour surge should alert by then"
+    table = app.dataframe[0].value
+    assert list(table["key"]) == expected["key"].to_list()
+    assert list(table["observed"]) == expected["observed"].to_list()
+    assert app.header[0].value == "Early-warning alerts as of 2026-09-06"
+    assert len(app.get("plotly_chart")) == 1
