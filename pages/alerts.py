@@ -41,8 +41,29 @@ level = st.radio(
     format_func=lambda value: t(f"alerts.level.{value}"),
 )
 alerts = report.alerts.filter(pl.col("level") == level)
-if level == "product" and st.checkbox(t("alerts.advisory_only"), key="alerts.advisory_only"):
-    alerts = alerts.filter(pl.col("advisory_candidate"))
+any_value = t("targets.any")
+if level == "company":
+    industries = sorted(alerts["industry"].drop_nulls().unique().to_list())
+    industry = st.selectbox(
+        t("targets.industry"),
+        [None, *industries],
+        key="alerts.industry",
+        format_func=lambda v: any_value if v is None else v,
+    )
+    if industry:
+        alerts = alerts.filter(pl.col("industry") == industry)
+else:
+    products = sorted(alerts["key"].unique().to_list())
+    product = st.selectbox(
+        t("targets.product"),
+        [None, *products],
+        key="alerts.product",
+        format_func=lambda v: any_value if v is None else v,
+    )
+    if product:
+        alerts = alerts.filter(pl.col("key") == product)
+    if st.checkbox(t("alerts.advisory_only"), key="alerts.advisory_only"):
+        alerts = alerts.filter(pl.col("advisory_candidate"))
 if alerts.height == 0:
     st.info(t("alerts.none"))
     st.stop()

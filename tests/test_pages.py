@@ -172,3 +172,11 @@ def test_alerts_page_lists_the_engine_alerts_and_charts_one(monkeypatch, sample)
     assert list(table["observed"]) == expected["observed"].to_list()
     assert app.header[0].value == "Early-warning alerts as of 2026-09-06"
     assert len(app.get("plotly_chart")) == 1
+
+    app.radio(key="alerts.level").set_value("company").run()
+    companies = report.alerts.filter(pl.col("level") == "company")
+    industry = companies["industry"][0]
+    app.selectbox(key="alerts.industry").set_value(industry).run()
+    table = app.dataframe[0].value
+    expected_keys = companies.filter(pl.col("industry") == industry)["key"].to_list()
+    assert [link.split("id=")[1].split("&")[0] for link in table["key"]] == expected_keys
