@@ -69,7 +69,8 @@ if alerts.height == 0:
     st.stop()
 
 columns = ["key", "name", "start", "weeks", "observed", "expected", "q_value", "evidence"]
-config = {name: t(f"col.{name}") for name in ("name", "start", "weeks", "evidence")}
+config = {name: t(f"col.{name}") for name in ("name", "weeks", "evidence")}
+config["start"] = st.column_config.DateColumn(t("col.start"), format="YYYY-MM-DD")
 config.update(
     key=t("col.key"),
     observed=st.column_config.NumberColumn(t("col.observed"), format="localized"),
