@@ -21,6 +21,7 @@ from pages.common import (
 )
 from pages.widgets import COMPANY_PAGE
 from queries.filters import ComplaintFilter
+from scoring.combine import LEAD_COLUMNS
 from scoring.config import FACTORS
 from scoring.exports import csv_bytes, xlsx_bytes
 from scoring.summaries import TIERS
@@ -123,17 +124,7 @@ if shown.height == 0:
     st.stop()
 
 contribution_columns = [f"{factor}_contribution" for factor in FACTORS]
-lead = [
-    "rank",
-    "company_id",
-    "name",
-    "industry",
-    "score",
-    "tier",
-    "complaints",
-    "growth",
-    "unresolved_rate",
-]
+lead = [name for name in LEAD_COLUMNS if name != "explanation"]
 extra = ["in_selection"] if "in_selection" in shown.columns else []
 display = shown.select(*lead, *extra, *contribution_columns, "explanation").with_columns(
     pl.col("tier").replace_strict(
