@@ -82,6 +82,29 @@ def _status_counts(as_of: date, deadline_days: int) -> list[ColumnElement]:
     ]
 
 
+def _key_period_counts(
+    engine: Engine,
+    key: ColumnElement,
+    *,
+    period: str,
+    complaint_filter: ComplaintFilter,
+    as_of: date | None,
+    deadline_days: int,
+) -> pl.DataFrame:
+    """Status counts per key (a labelled column) and period, sorted by key then period."""
+    as_of = as_of or complaint_filter.end or date.today()
+    bucket = period_start(complaints.c.received_date, period).label("period_start")
+    query = select(key, bucket, *_status_counts(as_of, deadline_days))
+    if companies.c.industry in key.base_columns:
+        query = query.join_from(
+            complaints, companies, complaints.c.company_id == companies.c.company_id
+        )
+    query = apply_filter(query, complaint_filter).group_by(key, bucket).order_by(key, bucket)
+    schema = {key.name: pl.String(), "period_start": pl.Date(), **COUNT_SCHEMA}
+    with engine.connect() as connection:
+        return fetch_frame(connection, query, schema)
+
+
 def company_period_counts(
     engine: Engine,
     *,
@@ -91,19 +114,14 @@ def company_period_counts(
     deadline_days: int = DEFAULT_RESPONSE_DEADLINE_DAYS,
 ) -> pl.DataFrame:
     """Complaint counts per company and week/month/quarter, sorted by company then period."""
-    as_of = as_of or complaint_filter.end or date.today()
-    bucket = period_start(complaints.c.received_date, period).label("period_start")
-    query = (
-        apply_filter(
-            select(complaints.c.company_id, bucket, *_status_counts(as_of, deadline_days)),
-            complaint_filter,
-        )
-        .group_by(complaints.c.company_id, bucket)
-        .order_by(complaints.c.company_id, bucket)
+    return _key_period_counts(
+        engine,
+        complaints.c.company_id.label("company_id"),
+        period=period,
+        complaint_filter=complaint_filter,
+        as_of=as_of,
+        deadline_days=deadline_days,
     )
-    schema = {"company_id": pl.String(), "period_start": pl.Date(), **COUNT_SCHEMA}
-    with engine.connect() as connection:
-        return fetch_frame(connection, query, schema)
 
 
 def product_period_counts(
@@ -323,22 +341,14 @@ def industry_period_counts(
     deadline_days: int = DEFAULT_RESPONSE_DEADLINE_DAYS,
 ) -> pl.DataFrame:
     """Complaint counts per industry and period: the baseline a firm's timeline is read against."""
-    as_of = as_of or complaint_filter.end or date.today()
-    bucket = period_start(complaints.c.received_date, period).label("period_start")
-    industry = companies.c.industry.label("industry")
-    query = (
-        apply_filter(
-            select(industry, bucket, *_status_counts(as_of, deadline_days)).join_from(
-                complaints, companies, complaints.c.company_id == companies.c.company_id
-            ),
-            complaint_filter,
-        )
-        .group_by(industry, bucket)
-        .order_by(industry, bucket)
+    return _key_period_counts(
+        engine,
+        companies.c.industry.label("industry"),
+        period=period,
+        complaint_filter=complaint_filter,
+        as_of=as_of,
+        deadline_days=deadline_days,
     )
-    schema = {"industry": pl.String(), "period_start": pl.Date(), **COUNT_SCHEMA}
-    with engine.connect() as connection:
-        return fetch_frame(connection, query, schema)
 
 
 RESPONSE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -263,8 +263,3 @@ def validate(
         + [parse_bool(c).alias(c) for c in rules.booleans if valid.schema[c] == pl.String]
     )
     return Checked(typed, rejects)
-
-
-def missing_columns(frame: pl.DataFrame, required: Iterable[str]) -> list[str]:
-    """Required columns the file does not have at all."""
-    return [name for name in required if name not in frame.columns]
