@@ -17,6 +17,7 @@ FORBIDDEN = {
     "scoring": {"streamlit", "sqlalchemy", "queries", "pages", "duckdb", "psycopg"},
     "sample_data": {"streamlit", "pages"},
     "privacy": {"streamlit", "sqlalchemy", "queries", "scoring", "pages", "sample_data"},
+    "access": {"streamlit", "sqlalchemy", "queries", "scoring", "pages", "duckdb", "psycopg"},
 }
 
 
