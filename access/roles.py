@@ -8,14 +8,6 @@ from __future__ import annotations
 
 ROLES: tuple[str, ...] = ("viewer", "analyst", "investigator", "admin")
 
-# What each role adds to the one before it, for the README and the users page.
-ROLE_GRANTS: dict[str, str] = {
-    "viewer": "aggregates, the target list and alerts; no narratives",
-    "analyst": "company profiles with narratives masked; exports with a reason",
-    "investigator": "reveal one narrative at a time, giving a reason",
-    "admin": "users, ingest and the audit log",
-}
-
 # The least role each action needs (pages declare theirs with pages.auth.require_role).
 PERMISSIONS: dict[str, str] = {
     "view_aggregates": "viewer",
