@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.auth import pages_for, session_user, sign_in_gate
-from pages.common import engine_for, language_picker, t, warehouse_url
+from pages.common import engine_for, language_picker, release_engine, t, warehouse_url
 from queries.schema import missing_tables
 from queries.warehouse import (
     DEFAULT_WAREHOUSE_PATH,
@@ -41,7 +41,7 @@ def connect_or_stop(url: str) -> None:
     except WarehouseError as exc:
         st.error(t("error.unreachable", detail=str(exc)))
         if st.button(t("error.retry"), key="radar.retry"):
-            engine_for.clear()
+            release_engine(url)
             st.rerun()
         st.stop()
     if missing_tables(engine_for(url)):

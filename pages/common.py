@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 from datetime import date
 
@@ -59,6 +60,9 @@ def release_engine(url: str) -> None:
     """Close the read-only engine's connections (so a DuckDB file can be opened for writing)."""
     engine_for(url).dispose()
     engine_for.clear()
+    # Engines dropped from the cache earlier (a Retry, a cleared cache) close their DuckDB
+    # connections only when collected; DuckDB refuses a read-write open while any is alive.
+    gc.collect()
 
 
 @st.cache_resource(show_spinner=False)

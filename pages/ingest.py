@@ -22,6 +22,7 @@ require_role("admin")
 
 MAX_UPLOAD_MB = int(os.environ.get("RADAR_MAX_UPLOAD_MB", "200"))
 IGNORED_PREFIX = "ignored column(s) not in "
+BINARY_PREFIX = "not a CSV or Parquet file: "
 
 url = warehouse_url()
 target_url = ingest_url(url)
@@ -101,8 +102,9 @@ if OUTCOME_KEY not in st.session_state:
     st.stop()
 name, outcome = st.session_state.pop(OUTCOME_KEY)
 if isinstance(outcome, str):
-    if outcome.startswith("not a CSV or Parquet file"):
-        st.error(t("ingest.binary", name=plain(name), detail=plain(outcome)))
+    if outcome.startswith(BINARY_PREFIX):
+        detail = outcome.removeprefix(BINARY_PREFIX)
+        st.error(t("ingest.binary", name=plain(name), detail=plain(detail)))
     else:
         st.error(t("ingest.failed", name=plain(name), detail=plain(outcome)))
     st.stop()

@@ -296,7 +296,8 @@ def ingest_file(
         table = table_for_header(source.frame.columns)
         if table is None:
             raise IngestError(
-                f"cannot tell which table {path.name} is for from its columns; name it with --table"
+                f"cannot tell which table {path.name} is for from its columns; "
+                "name it (--table on the command line, Table on the Load data page)"
             )
     result = IngestResult(
         path, table, source_format, source.encoding, 0, 0, 0, 0, run_id=uuid.uuid4().hex

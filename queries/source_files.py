@@ -99,9 +99,11 @@ def find_header(lines: list[str], expected: Iterable[str]) -> tuple[int, list[st
         fields = next(csv.reader([line]), [])
         if len(fields) >= 2 and wanted & {f.strip().lower() for f in fields}:
             return index, [f.strip() for f in fields]
+    first = next(csv.reader(lines[:1]), []) if lines else []
+    found = f"the first line has {', '.join(f.strip() for f in first[:8])}; " if first else ""
     raise SourceFileError(
-        "no header row with the expected columns in the first "
-        f"{HEADER_SEARCH_LINES} lines (looked for any of: {', '.join(sorted(wanted)[:6])}, ...)"
+        f"no header row with the expected columns in the first {HEADER_SEARCH_LINES} lines "
+        f"({found}looked for any of: {', '.join(sorted(wanted)[:6])}, ...)"
     )
 
 
