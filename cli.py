@@ -159,9 +159,33 @@ def _progress_bar(path: Path):  # noqa: ANN202
     return bar, bar.update
 
 
+def audit_cli(url: str, action: str, target: str, outcome: str, detail: str) -> None:
+    """Log a command-line action in the warehouse's audit log; a note if it cannot be written."""
+    from queries import audit
+    from queries.schema import create_security_schema
+
+    try:
+        store = make_engine(security_url(url))
+        create_security_schema(store)
+        audit.record(
+            store,
+            username=cli_identity(),
+            role=None,
+            action=action,
+            target=target,
+            outcome=outcome,
+            detail=detail[:500],
+        )
+        store.dispose()
+    except Exception as exc:  # the load itself is done; say that the log missed it
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"note: the audit log could not record this {action}: {first}", file=sys.stderr)
+
+
 def run_ingest(args: argparse.Namespace) -> int:
     """Ingest each file in its own transaction and print what happened to every row."""
-    engine = make_engine(resolve_db_url(args.db))
+    url = resolve_db_url(args.db)
+    engine = make_engine(url)
     check_connection(engine)
     failures = 0
     for path in order_for_loading(args.paths):
@@ -178,12 +202,14 @@ def run_ingest(args: argparse.Namespace) -> int:
         except (SourceFileError, IngestError) as exc:
             record_failed_run(engine, path, args.table, args.source_format, str(exc))
             print(f"error: {path}: {exc}", file=sys.stderr)
+            audit_cli(url, "ingest", str(path), "failed", str(exc))
             failures += 1
             continue
         finally:
             if bar is not None:
                 bar.close()
         print(f"{path}: {result.summary()}")
+        audit_cli(url, "ingest", str(path), "ok", f"{result.table}: {result.summary()}")
         for note in result.notes:
             print(f"  note: {note}")
         if result.rejects is not None and args.show_rejects > 0:

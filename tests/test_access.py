@@ -310,3 +310,22 @@ def test_cli_refuses_weak_or_missing_passwords_and_unknown_users(
     with store.connect() as connection:
         assert connection.execute(select(func.count()).select_from(users)).scalar_one() == 0
     store.dispose()
+
+
+def test_cli_ingest_is_audited(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    db = f"duckdb:///{tmp_path / 'w.duckdb'}"
+    companies = tmp_path / "companies.csv"
+    companies.write_text("company_id,name\nC1,Hanbit Commerce Co.\n", encoding="utf-8")
+    noise = tmp_path / "noise.csv"
+    noise.write_bytes(b"%PDF-1.7\n" + bytes(100))
+    assert run_cli(monkeypatch, ["ingest", str(companies), "--db", db]) == 0
+    assert run_cli(monkeypatch, ["ingest", str(noise), "--db", db]) == 1
+    store = make_engine(f"sqlite:///{tmp_path / 'w.audit.sqlite'}")
+    rows = audit.search(store, AuditFilter(action="ingest"))
+    store.dispose()
+    assert rows.select("object", "outcome").rows() == [
+        (str(noise), "failed"),
+        (str(companies), "ok"),
+    ]
+    assert rows["username"][0].startswith("cli:")
+    assert "a PDF document" in rows["detail"][0]
