@@ -215,3 +215,100 @@ def test_roles_are_for_postgresql_only(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="roles and grants are for PostgreSQL"):
         setup_roles(engine, "radar_dashboard", "radar_ingest")
     engine.dispose()
+
+
+# --- the dashboard itself on PostgreSQL, as the dashboard role -------------------------------------
+
+
+@pytest.fixture
+def pg_sample_roles(postgres_url: str, tmp_path: Path) -> Iterator[dict[str, str]]:
+    """A generated warehouse on PostgreSQL with dashboard and ingest roles and two accounts."""
+    from access.passwords import hash_password
+    from queries import accounts
+    from sample_data.load import generate_warehouse
+    from tests.signin import PASSWORD
+
+    owner = make_engine(postgres_url)
+    generate_warehouse(owner, companies=150, complaints=5000, seed=3)
+    suffix = uuid.uuid4().hex[:8]
+    names = {"dashboard": f"radar_dash_{suffix}", "ingest": f"radar_ingest_{suffix}"}
+    setup_roles(owner, names["dashboard"], names["ingest"])
+    for name, role in (("kim", "investigator"), ("park", "admin")):
+        accounts.add_user(owner, name, role, hash_password(PASSWORD))
+    urls = {
+        kind: make_url(postgres_url).set(username=role, password=None).render_as_string(False)
+        for kind, role in names.items()
+    }
+    try:
+        yield {"owner": postgres_url, **urls}
+    finally:
+        with owner.begin() as connection:
+            for role in names.values():
+                connection.execute(text(f"DROP OWNED BY {role}"))
+        owner.dispose()
+        server = create_engine(make_url(postgres_url).set(database="postgres"))
+        with server.begin() as connection:
+            for role in names.values():
+                connection.execute(text(f"DROP ROLE IF EXISTS {role}"))
+        server.dispose()
+
+
+@pytest.mark.usefixtures("fresh_streamlit_caches")
+def test_dashboard_runs_as_the_dashboard_role_and_logs_a_reveal(
+    monkeypatch: pytest.MonkeyPatch, pg_sample_roles: dict[str, str]
+) -> None:
+    from queries import records
+    from tests.signin import open_dashboard, sign_in
+
+    owner = make_engine(pg_sample_roles["owner"])
+    with owner.connect() as connection:
+        company_id, complaint_id = connection.execute(
+            select(complaints.c.company_id, complaints.c.complaint_id)
+            .where(complaints.c.narrative.like("%010%"))
+            .order_by(complaints.c.received_date.desc())
+            .limit(1)
+        ).one()
+    assert records.unmasked_narrative(owner, company_id, complaint_id)
+
+    app = open_dashboard(monkeypatch, pg_sample_roles["dashboard"], role=None, id=company_id)
+    sign_in(app, "kim")
+    app.switch_page("pages/company.py").run()
+    assert not app.exception and not app.error
+    app.selectbox(key="company.reveal_id").set_value(complaint_id)
+    app.text_input(key="company.reveal_reason").input("case 2026-204: identity theft check")
+    app.button(key="company.reveal_submit").click().run()
+    assert not app.error
+    assert [e.value for e in app.get("text")] == [
+        records.unmasked_narrative(owner, company_id, complaint_id)
+    ]
+    with owner.connect() as connection:
+        logged = connection.execute(
+            select(audit_log.c.username, audit_log.c.action, audit_log.c.object)
+            .order_by(audit_log.c.audit_id.desc())
+            .limit(1)
+        ).one()
+    assert tuple(logged) == ("kim", "reveal_narrative", complaint_id)
+    owner.dispose()
+
+
+@pytest.mark.usefixtures("fresh_streamlit_caches")
+def test_dashboard_ingest_uses_the_ingest_role_only_when_configured(
+    monkeypatch: pytest.MonkeyPatch, pg_sample_roles: dict[str, str]
+) -> None:
+    from tests.signin import open_dashboard, sign_in
+
+    monkeypatch.delenv("RADAR_INGEST_DB_URL", raising=False)
+    app = open_dashboard(monkeypatch, pg_sample_roles["dashboard"], role=None)
+    sign_in(app, "park")
+    app.switch_page("pages/ingest.py").run()
+    assert "RADAR_INGEST_DB_URL" in app.info[0].value
+
+    monkeypatch.setenv("RADAR_INGEST_DB_URL", pg_sample_roles["ingest"])
+    app = open_dashboard(monkeypatch, pg_sample_roles["dashboard"], role=None)
+    sign_in(app, "park")
+    app.switch_page("pages/ingest.py").run()
+    upload = b"complaint_id,received_date,company_id,status\nPG1,2026-10-01,C00001,resolved\n"
+    app.file_uploader(key="ingest.file").set_value(("pg.csv", upload, "text/csv"))
+    app.button(key="ingest.submit").click().run()
+    assert not app.error, app.error[0].value
+    assert "read 1, loaded 1, rejected 0" in app.success[0].value
