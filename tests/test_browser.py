@@ -218,6 +218,7 @@ def open_signed_in(page, url: str, ready: str = READY) -> None:  # noqa: ANN001
     page.goto(url)
     page.get_by_label("Username").wait_for(timeout=120_000)
     sign_in(page)
+    page.get_by_label("Username").wait_for(state="detached", timeout=120_000)
     settle(page, ready)
 
 
