@@ -345,6 +345,13 @@ def bench_dashboard(size: str, path: Path, repeat: int) -> list[Row]:
             page.wait_for_selector('[data-testid="stDataFrame"]', timeout=600_000)
             wait_until_idle(page)
             first = time.perf_counter() - start
+            second_page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            start = time.perf_counter()
+            second_page.goto(f"{url}/targets")
+            second_page.wait_for_selector('[data-testid="stDataFrame"]', timeout=600_000)
+            wait_until_idle(second_page)
+            second = time.perf_counter() - start
+            second_page.close()
             times = []
             page.locator(
                 '[data-testid="stSidebar"] [data-testid="stExpander"] summary'
@@ -369,6 +376,13 @@ def bench_dashboard(size: str, path: Path, repeat: int) -> list[Row]:
             f"{first:.1f} s",
             "<= 3 s",
             "cold server: includes computing the factors",
+        ),
+        Row(
+            size,
+            "dashboard render, new session",
+            f"{second:.1f} s",
+            "<= 3 s",
+            "server already running, aggregates cached",
         ),
         Row(
             size,

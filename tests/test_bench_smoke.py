@@ -18,6 +18,7 @@ MEASURES = (
     "ingest from Parquet",
     "ingest from CSV",
     "dashboard first render (target list)",
+    "dashboard render, new session",
     "dashboard interaction p95 (weight slider)",
     "dashboard peak memory",
 )
