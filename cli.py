@@ -22,6 +22,7 @@ from queries.ingest import (
 )
 from queries.schema import INGESTIBLE_TABLES
 from queries.warehouse import WarehouseError, check_connection, make_engine, resolve_db_url
+from scoring.phrases import LANGUAGES
 
 PROGRESS_MIN_BYTES = 20 << 20
 
@@ -85,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--weights", help="e.g. volume=1,growth=3 (unnamed factors keep the config's)"
     )
     rank.add_argument("--config", type=Path, help="scoring TOML (default: config/scoring.toml)")
+    rank.add_argument("--language", choices=LANGUAGES, default="en", help="of the explanations")
 
     alerts = commands.add_parser("alerts", help="surge alerts for companies or products")
     alerts.add_argument("--db")
@@ -92,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     alerts.add_argument("--level", choices=("company", "product"), default="company")
     alerts.add_argument("--format", dest="output_format", choices=("csv", "json"), default="csv")
     alerts.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    alerts.add_argument("--language", choices=LANGUAGES, default="en", help="of evidence and notes")
 
     report = commands.add_parser(
         "report", help="the quarterly report (.pptx or .pdf), or one firm's report (.pdf)"
@@ -198,7 +201,8 @@ def _ranked(args: argparse.Namespace, as_of: date):  # noqa: ANN202
     engine = make_engine(resolve_db_url(args.db))
     check_connection(engine)
     inputs = fetch_scoring_inputs(engine, as_of, config)
-    return combine(compute_factors(inputs, config), weights, config), inputs
+    language = getattr(args, "language", "en")
+    return combine(compute_factors(inputs, config), weights, config, language), inputs
 
 
 def _write_ranked(  # noqa: ANN001
@@ -279,7 +283,7 @@ def run_alerts(args: argparse.Namespace) -> int:
 
     engine = make_engine(resolve_db_url(args.db))
     check_connection(engine)
-    report = detect_alerts(fetch_alert_inputs(engine, args.as_of))
+    report = detect_alerts(fetch_alert_inputs(engine, args.as_of)).in_language(args.language)
     alerts = report.for_level(args.level)
     listed = [name for name, dtype in alerts.schema.items() if isinstance(dtype, pl.List)]
     alerts = alerts.with_columns(pl.col(name).list.join("; ") for name in listed)
@@ -321,11 +325,11 @@ def run_report(args: argparse.Namespace) -> int:
     source = WarehouseSource(engine, load_config(args.config))
     try:
         if args.company:
-            data = build_firm_pdf(firm_report(source, args.company, quarter), args.language)
+            data = build_firm_pdf(firm_report(source, args.company, quarter, args.language))
         else:
-            content = quarterly_report(source, quarter)
+            content = quarterly_report(source, quarter, args.language)
             build = build_deck if suffix == ".pptx" else build_quarterly_pdf
-            data = build(content, args.language)
+            data = build(content)
     except ReportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

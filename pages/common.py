@@ -123,10 +123,17 @@ def factors_for(url: str, as_of: date) -> pl.DataFrame:
     return compute_factors(inputs, config)
 
 
-@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=64)
 def ranking_for(url: str, as_of: date, weights: tuple[tuple[str, float], ...] = ()) -> pl.DataFrame:
-    """The ranked list for a date and weights, re-ranked from cached factors (no warehouse)."""
-    return combine(factors_for(url, as_of), dict(weights) or None, scoring_config())
+    """The ranked list for a date and weights, explained in the user's language."""
+    return _ranking(url, as_of, weights, language())
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=64)
+def _ranking(
+    url: str, as_of: date, weights: tuple[tuple[str, float], ...], language: str
+) -> pl.DataFrame:
+    """Re-ranked from cached factors (no warehouse) for a date, weights and language."""
+    return combine(factors_for(url, as_of), dict(weights) or None, scoring_config(), language)
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=64)
@@ -224,9 +231,20 @@ def alert_inputs(url: str, as_of: date) -> AlertInputs:
     return fetch_alert_inputs(engine_for(url), as_of)
 
 
-@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=16)
 def alert_report(url: str, as_of: date) -> AlertReport:
-    """Surge alerts and data events as of a date."""
+    """Surge alerts and data events as of a date, in the user's language."""
+    return _alert_report(url, as_of, language())
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=16)
+def _alert_report(url: str, as_of: date, language: str) -> AlertReport:
+    """Surge alerts and data events as of a date, with evidence written in `language`."""
+    return _detected_alerts(url, as_of).in_language(language)
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=16)
+def _detected_alerts(url: str, as_of: date) -> AlertReport:
+    """The alerts run itself, shared by every language."""
     return detect_alerts(alert_inputs(url, as_of))
 
 
@@ -245,9 +263,9 @@ class DashboardSource:
         self.url = url
         self.config = scoring_config()
 
-    def ranking(self, as_of: date) -> pl.DataFrame:
-        """ranking_for with the configured weights."""
-        return ranking_for(self.url, as_of)
+    def ranking(self, as_of: date, language: str) -> pl.DataFrame:
+        """The cached ranking with the configured weights, explained in `language`."""
+        return _ranking(self.url, as_of, (), language)
 
     def weekly_totals(self, complaint_filter: ComplaintFilter) -> pl.DataFrame:
         """weekly_totals."""

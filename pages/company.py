@@ -106,7 +106,7 @@ if st.session_state.get(FIRM_REQUEST_KEY) == report_params:
     with st.spinner(t("report.building")):
         try:
             firm_pdf = build_firm_pdf(
-                firm_report(DashboardSource(url), company_id, quarter), language()
+                firm_report(DashboardSource(url), company_id, quarter, language())
             )
         except ReportError as exc:
             st.error(t("error.failed", detail=str(exc)))

@@ -66,14 +66,14 @@ if st.session_state.get(REQUEST_KEY) == wanted:
     del st.session_state[REQUEST_KEY]
     with st.spinner(t("report.building")):
         try:
-            content = quarterly_report(DashboardSource(url), quarter)
+            content = quarterly_report(DashboardSource(url), quarter, report_language)
         except ReportError as exc:
             st.error(t("error.failed", detail=str(exc)))
             st.stop()
         build = build_deck if file_format == "pptx" else build_quarterly_pdf
         st.session_state[FILE_KEY] = {
             "params": wanted,
-            "data": build(content, report_language),
+            "data": build(content),
             "targets": content.targets.height,
             "surges": content.surges.height,
         }

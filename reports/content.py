@@ -16,6 +16,7 @@ import polars as pl
 from privacy.masking import mask_text
 from queries.filters import ComplaintFilter
 from reports.sources import ReportSource
+from reports.text import check_language
 from scoring.alerts import backfill_alerts
 from scoring.config import FACTORS, ScoringConfig
 from scoring.profile import company_timeline, peer_counts, unresolved_share, with_shares
@@ -43,6 +44,7 @@ class QuarterlyReport:
     """Everything the quarterly deck and PDF show, for one quarter."""
 
     quarter: Quarter
+    language: str
     prepared: date
     headline: dict[str, object]
     complaints_by_quarter: pl.DataFrame  # quarter, complaints: a year ago, last quarter, this one
@@ -61,6 +63,7 @@ class FirmReport:
     """Everything the consumer-voice report of one firm shows: its own figures and pooled peers."""
 
     quarter: Quarter
+    language: str
     prepared: date
     company_id: str
     name: str
@@ -98,12 +101,14 @@ def sundays(start: date, end: date) -> list[date]:
 
 
 def quarterly_report(
-    source: ReportSource, quarter: Quarter, prepared: date | None = None
+    source: ReportSource, quarter: Quarter, language: str = "en", prepared: date | None = None
 ) -> QuarterlyReport:
-    """Gather the quarter's headline, trend, industries, targets, surges and departures."""
+    """Gather the quarter's headline, trend, industries, targets, surges and departures; the
+    report and the firms' explanations are in `language`."""
+    check_language(language)
     check_quarter(source, quarter)
-    ranked = source.ranking(quarter.end)
-    previous = source.ranking(quarter.shifted(-1).end)
+    ranked = source.ranking(quarter.end, language)
+    previous = source.ranking(quarter.shifted(-1).end, language)
     figures = headline(ranked)
     trend = ComplaintFilter(start=quarter.shifted(1 - TREND_QUARTERS).start, end=quarter.end)
     # A week cut by the quarter's end would look like a collapse: whole weeks only.
@@ -146,6 +151,7 @@ def quarterly_report(
     summary = source.warehouse_summary()
     return QuarterlyReport(
         quarter=quarter,
+        language=language,
         prepared=prepared or date.today(),
         headline=figures,
         complaints_by_quarter=by_quarter,
@@ -154,7 +160,7 @@ def quarterly_report(
         targets=targets,
         surges=surges_in_period(backfilled, quarter.start),
         data_event_weeks=tuple(sorted(set(events["first_flagged"].to_list()))),
-        departures=tier_departures(ranked, previous),
+        departures=tier_departures(ranked, previous, source.config.min_complaints),
         coverage={
             "complaints": summary["complaints"],
             "companies": summary["companies"],
@@ -192,18 +198,23 @@ def _with_peer_share(
 
 
 def firm_report(
-    source: ReportSource, company_id: str, quarter: Quarter, prepared: date | None = None
+    source: ReportSource,
+    company_id: str,
+    quarter: Quarter,
+    language: str = "en",
+    prepared: date | None = None,
 ) -> FirmReport:
     """Gather one firm's complaints, response times and unresolved share against its peers.
 
     Peers are the other firms of its industry, pooled; with fewer than MIN_PEER_FIRMS of them
     having complaints this quarter, no industry figure is given (it could single one out).
     """
+    check_language(language)
     record = source.company_record(company_id)
     if record is None:
         raise ReportError(f"unknown company {company_id!r}.")
     check_quarter(source, quarter)
-    ranked = source.ranking(quarter.end)
+    ranked = source.ranking(quarter.end, language)
     industry = str(record["industry"] or "")
     row = ranked.filter(pl.col("company_id") == company_id)
     firm = row.row(0, named=True) if row.height else {}
@@ -259,6 +270,7 @@ def firm_report(
     order = ["complaints", "product"]
     return FirmReport(
         quarter=quarter,
+        language=language,
         prepared=prepared or date.today(),
         company_id=company_id,
         name=str(record["name"] or company_id),

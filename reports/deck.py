@@ -21,7 +21,7 @@ from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
 from reports.content import QuarterlyReport
-from reports.text import change, check_language, count, day, percent, points, text
+from reports.text import change, count, day, percent, points, text
 from reports.wording import departure_reason, methodology_paragraphs
 from scoring.config import FACTORS
 from scoring.exports import neutral_text
@@ -471,9 +471,9 @@ def _appendix_slides(deck: PresentationType, report: QuarterlyReport, language: 
         top += Inches(2.2)
 
 
-def build_deck(report: QuarterlyReport, language: str = "en") -> bytes:
-    """The quarterly report as .pptx bytes (16:9)."""
-    check_language(language)
+def build_deck(report: QuarterlyReport) -> bytes:
+    """The quarterly report as .pptx bytes (16:9), in the report's language."""
+    language = report.language
     deck = Presentation()
     deck.slide_width, deck.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
     deck.core_properties.title = f"{text('q.title', language)} {report.quarter.label}"

@@ -27,7 +27,7 @@ from reportlab.platypus import (
 from reports import charts
 from reports.content import MIN_PEER_FIRMS, FirmReport, QuarterlyReport
 from reports.fonts import ReportFonts, report_fonts
-from reports.text import change, check_language, count, day, percent, points, text
+from reports.text import change, count, day, percent, points, text
 from reports.wording import departure_reason, firm_figures, methodology_paragraphs, most_complained
 from scoring.config import FACTORS
 from scoring.summaries import TIERS
@@ -209,9 +209,9 @@ def _headline(report: QuarterlyReport, language: str, styles: _Styles, font: str
     ]
 
 
-def build_quarterly_pdf(report: QuarterlyReport, language: str = "en") -> bytes:
-    """The quarterly report as PDF bytes (A4)."""
-    check_language(language)
+def build_quarterly_pdf(report: QuarterlyReport) -> bytes:
+    """The quarterly report as PDF bytes (A4), in the report's language."""
+    language = report.language
     fonts = report_fonts()
     styles = _Styles(fonts)
     font = fonts.regular
@@ -461,9 +461,10 @@ def _methodology(report: QuarterlyReport, language: str, styles: _Styles) -> lis
 # --- firm -----------------------------------------------------------------------------------
 
 
-def build_firm_pdf(report: FirmReport, language: str = "en") -> bytes:
-    """One firm's consumer-voice report as PDF bytes: its own figures and pooled peers only."""
-    check_language(language)
+def build_firm_pdf(report: FirmReport) -> bytes:
+    """One firm's consumer-voice report as PDF bytes, in the report's language: its own
+    figures and pooled peers only."""
+    language = report.language
     fonts = report_fonts()
     styles = _Styles(fonts)
     font = fonts.regular

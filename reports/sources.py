@@ -28,8 +28,9 @@ class ReportSource(Protocol):
 
     config: ScoringConfig
 
-    def ranking(self, as_of: date) -> pl.DataFrame:
-        """Every firm ranked as of a date with the configured weights (scoring.combine)."""
+    def ranking(self, as_of: date, language: str) -> pl.DataFrame:
+        """Every firm ranked as of a date with the configured weights (scoring.combine),
+        explanations written in `language`."""
         ...
 
     def weekly_totals(self, complaint_filter: ComplaintFilter) -> pl.DataFrame:
@@ -68,20 +69,19 @@ class ReportSource(Protocol):
 
 
 class WarehouseSource:
-    """A ReportSource reading one warehouse; rankings are kept per date for the source's life."""
+    """A ReportSource reading one warehouse; factors are kept per date for the source's life."""
 
     def __init__(self, engine: Engine, config: ScoringConfig) -> None:
         self.engine = engine
         self.config = config
-        self._rankings: dict[date, pl.DataFrame] = {}
+        self._factors: dict[date, pl.DataFrame] = {}
 
-    def ranking(self, as_of: date) -> pl.DataFrame:
+    def ranking(self, as_of: date, language: str) -> pl.DataFrame:
         """compute_factors then combine with the config's weights, as `cli.py rank` does."""
-        if as_of not in self._rankings:
+        if as_of not in self._factors:
             inputs = fetch_scoring_inputs(self.engine, as_of, self.config)
-            factors = compute_factors(inputs, self.config)
-            self._rankings[as_of] = combine(factors, None, self.config)
-        return self._rankings[as_of]
+            self._factors[as_of] = compute_factors(inputs, self.config)
+        return combine(self._factors[as_of], None, self.config, language)
 
     def weekly_totals(self, complaint_filter: ComplaintFilter) -> pl.DataFrame:
         """aggregates.weekly_totals."""

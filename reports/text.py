@@ -202,10 +202,6 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "A score ranks firms for a closer look; it is not evidence of a violation.",
         "ko": "위험 점수는 검토 우선순위를 정하는 지표이며 위반의 증거가 아닙니다.",
     },
-    "q.caveat_explanations": {
-        "en": "The 'Why' sentences are written by the scoring engine in English.",
-        "ko": "'선정 사유' 문장은 점수 산정 엔진이 영어로 작성합니다.",
-    },
     "q.page": {"en": "Page {page}", "ko": "{page}쪽"},
     # firm report
     "f.title": {"en": "Consumer voice report", "ko": "소비자 목소리 보고서"},

@@ -41,8 +41,6 @@ def methodology_paragraphs(report: QuarterlyReport, language: str) -> list[tuple
     )
     coverage = report.coverage
     caveats = ["q.caveat_unverified", "q.caveat_sample", "q.caveat_scores"]
-    if language != "en":
-        caveats.append("q.caveat_explanations")
     return [
         (
             text("q.method", language),

@@ -109,14 +109,17 @@ def top_movers(ranked: pl.DataFrame, count: int = 10, min_complaints: int = 30) 
 TARGET_TIERS: tuple[str, ...] = ("investigate", "monitor")
 
 
-def tier_departures(ranked: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFrame:
+def tier_departures(
+    ranked: pl.DataFrame, previous: pl.DataFrame, min_complaints: int
+) -> pl.DataFrame:
     """Firms that were in a target tier (investigate, monitor) last quarter and sit lower now.
 
     Both frames come from `combine` (this quarter's and last quarter's ranking, same weights).
     Per firm: company_id, name, industry, previous_tier, tier, previous_score, score,
-    complaints, previous_complaints, below_minimum (score still reaches monitor but too few
-    complaints), and `factor`, `contribution_before`, `contribution_after`: the factor whose
-    contribution to the score fell most (null when none fell). Ordered by last quarter's rank.
+    complaints, previous_complaints, below_minimum (fewer than `min_complaints` complaints now,
+    too few for a target tier whatever the score), and `factor`, `contribution_before`,
+    `contribution_after`: the factor whose contribution to the score fell most (null when none
+    fell). Ordered by last quarter's rank.
     """
     order = {tier: position for position, tier in enumerate(TIERS)}
     before = previous.filter(pl.col("tier").is_in(TARGET_TIERS)).select(
@@ -134,7 +137,6 @@ def tier_departures(ranked: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFram
         "tier",
         "score",
         pl.col("complaints").cast(pl.Int64),
-        "tier_rule",
         *[pl.col(f"{f}_contribution").alias(f"_after_{f}") for f in FACTORS],
     )
     moved = before.join(now, on="company_id", how="inner").filter(
@@ -164,7 +166,7 @@ def tier_departures(ranked: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFram
         rows.append(
             {
                 **{name: row[name] for name in list(schema)[:9]},
-                "below_minimum": row["tier_rule"].startswith("fewer than"),
+                "below_minimum": row["complaints"] < min_complaints,
                 "factor": factor if fell else None,
                 "contribution_before": row[f"_before_{factor}"] if fell else None,
                 "contribution_after": row[f"_after_{factor}"] if fell else None,

@@ -51,7 +51,7 @@ def test_tier_departures_name_the_factor_that_fell_most_and_the_complaint_floor(
             ("D", "none", 0.1, 40, "x", {"volume": 0.1}),  # was not a target
         ]
     )
-    left = tier_departures(current, previous)
+    left = tier_departures(current, previous, min_complaints=30)
     assert left["company_id"].to_list() == ["A", "B"]
     a, b = left.rows(named=True)
     assert (a["previous_tier"], a["tier"], a["factor"]) == ("investigate", "monitor", "growth")

@@ -80,9 +80,11 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     quarter = last_full_quarter(aggregates.warehouse_summary(engine)["last_received"])
     _plant_small_industry(engine, quarter)
     config = load_config()
-    ranked = combine(compute_factors_for(engine, quarter.end, config), None, config)
+    factors = compute_factors_for(engine, quarter.end, config)
+    ranked = combine(factors, None, config)
     source = WarehouseSource(engine, config)
     report = quarterly_report(source, quarter, prepared=date(2026, 11, 1))
+    report_ko = quarterly_report(source, quarter, "ko", prepared=date(2026, 11, 1))
     return {
         "url": url,
         "engine": engine,
@@ -90,6 +92,8 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         "quarter": quarter,
         "ranked": ranked,
         "report": report,
+        "report_ko": report_ko,
+        "ranked_ko": combine(factors, None, config, "ko"),
         "names": aggregates.company_table(engine).select("company_id", "name"),
     }
 
@@ -141,7 +145,7 @@ def test_quarterly_content_is_what_the_scoring_functions_give(sample) -> None:
 
 def test_deck_reopens_with_slides_target_table_and_native_charts(sample) -> None:
     report = sample["report"]
-    deck = Presentation(io.BytesIO(build_deck(report, "en")))
+    deck = Presentation(io.BytesIO(build_deck(report)))
     pages = -(-report.targets.height // TARGET_ROWS_PER_SLIDE)
     assert len(deck.slides) == slide_count(report) == 8 + pages + 1
 
@@ -163,12 +167,22 @@ def test_deck_reopens_with_slides_target_table_and_native_charts(sample) -> None
     assert len(list(charts[XL_CHART_TYPE.LINE].plots[0].series[0].values)) == report.weekly.height
 
 
-def test_korean_deck_has_korean_titles(sample) -> None:
-    deck = Presentation(io.BytesIO(build_deck(sample["report"], "ko")))
+def test_korean_deck_has_korean_titles_and_explanations(sample) -> None:
+    deck = Presentation(io.BytesIO(build_deck(sample["report_ko"])))
     titles = [slide.shapes.title.text for slide in deck.slides]
     assert titles[0] == f"{text('q.title', 'ko')} {sample['quarter'].label}"
     pages = -(-sample["report"].targets.height // TARGET_ROWS_PER_SLIDE)
     assert text("q.targets_page", "ko", page=pages, pages=pages) in titles
+    explanations = [
+        shape.table.cell(r, len(shape.table.columns) - 1).text
+        for slide in deck.slides
+        for shape in slide.shapes
+        if shape.has_table
+        and shape.table.cell(0, len(shape.table.columns) - 1).text == text("col.explanation", "ko")
+        for r in range(1, len(shape.table.rows))
+    ]
+    assert explanations == targets(sample["ranked_ko"])["explanation"].to_list()
+    assert all(re.search("[가-힣]", sentence) for sentence in explanations)
 
 
 def test_chart_data_sheet_stores_formula_like_names_as_text(sample) -> None:
@@ -195,7 +209,7 @@ def test_chart_data_sheet_stores_formula_like_names_as_text(sample) -> None:
 
 def test_quarterly_pdf_holds_the_names_and_figures(sample, tmp_path: Path) -> None:
     report = sample["report"]
-    shown = pdf_text(build_quarterly_pdf(report, "en"), tmp_path)
+    shown = pdf_text(build_quarterly_pdf(report), tmp_path)
     h = report.headline
     assert f"{h['complaints']:,}" in shown
     assert f"{h['change_previous']:+.1%}" in shown and f"{h['change_year']:+.1%}" in shown
@@ -213,8 +227,8 @@ def test_quarterly_pdf_holds_the_names_and_figures(sample, tmp_path: Path) -> No
 
 
 def test_korean_pdf_shows_hangul_in_an_embedded_font(sample, tmp_path: Path) -> None:
-    report = sample["report"]
-    data = build_quarterly_pdf(report, "ko")
+    report = sample["report_ko"]
+    data = build_quarterly_pdf(report)
     shown = pdf_text(data, tmp_path)
     assert text("q.title", "ko") in shown
     assert text("q.caveat_unverified", "ko") in shown
@@ -230,11 +244,11 @@ def test_korean_pdf_shows_hangul_in_an_embedded_font(sample, tmp_path: Path) -> 
 
 def test_firm_report_names_only_its_firm_and_no_personal_data(sample, tmp_path: Path) -> None:
     firm = targets(sample["ranked"]).row(0, named=True)
-    report = firm_report(sample["source"], firm["company_id"], sample["quarter"])
-    assert report.compare and report.figures["complaints"] == firm["complaints"]
     others = sample["names"].filter(pl.col("company_id") != firm["company_id"])["name"]
     for language in ("en", "ko"):
-        shown = pdf_text(build_firm_pdf(report, language), tmp_path)
+        report = firm_report(sample["source"], firm["company_id"], sample["quarter"], language)
+        assert report.compare and report.figures["complaints"] == firm["complaints"]
+        shown = pdf_text(build_firm_pdf(report), tmp_path)
         assert firm["name"] in shown
         assert f"{firm['unresolved_rate']:.1%}" in shown
         assert f"{firm['peer_unresolved_rate']:.1%}" in shown
@@ -249,7 +263,7 @@ def test_firm_report_withholds_industry_figures_with_few_peers(sample, tmp_path:
     assert report.figures["peer_unresolved_rate"] is None
     assert report.issues["peer_share"].null_count() == report.issues.height
     assert report.timeline["expected"].null_count() == report.timeline.height
-    shown = pdf_text(build_firm_pdf(report, "en"), tmp_path)
+    shown = pdf_text(build_firm_pdf(report), tmp_path)
     assert "Industry figures are withheld" in shown
     assert "Hanbok Atelier Co." in shown
     assert "Seamline" not in shown and "Needle" not in shown
