@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+import unicodedata
 from collections.abc import Sequence
 
 from pptx import Presentation
@@ -31,7 +32,7 @@ SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
 BODY_TOP = Inches(1.45)
 BODY_WIDTH = SLIDE_WIDTH - 2 * MARGIN
-TARGET_ROWS_PER_SLIDE = 6
+TARGET_ROWS_PER_SLIDE = 5
 MAX_SURGE_ROWS = 12
 TITLE_ONLY_LAYOUT = 5
 GREY = RGBColor(0x59, 0x59, 0x59)
@@ -101,6 +102,7 @@ def _table(
     for index, fraction in enumerate(fractions):
         table.columns[index].width = Emu(int(width * fraction / total))
     for r, values in enumerate([header, *rows]):
+        lines = 1
         for c, value in enumerate(values):
             cell = table.cell(r, c)
             cell.text = "" if value is None else str(value)
@@ -109,6 +111,21 @@ def _table(
                 paragraph.font.size = Pt(size)
                 if c in numeric:
                     paragraph.alignment = PP_ALIGN.RIGHT
+            lines = max(lines, _lines(cell.text, table.columns[c].width, size))
+        # Rows sized to their text: PowerPoint grows a row that is too short, other viewers may
+        # not, and a stored height that fits keeps the slide the same everywhere.
+        table.rows[r].height = Emu(int(Pt(size * 1.3) * lines + Inches(0.12)))
+
+
+def _lines(value: str, width: int, size: float) -> int:
+    """About how many lines `value` takes in a cell `width` EMU wide at `size` points: Hangul
+    and other wide characters count one em, the rest about half of one."""
+    usable = max(width - Inches(0.2), Inches(0.3)) / Pt(size)
+    count = 0
+    for paragraph in value.split("\n"):
+        ems = sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.6 for ch in paragraph)
+        count += max(1, math.ceil(ems / usable))
+    return count
 
 
 def _chart_fonts(chart: object, size: float = 11) -> None:
@@ -339,7 +356,7 @@ def _target_slides(deck: PresentationType, report: QuarterlyReport, language: st
             MARGIN,
             Inches(1.6),
             BODY_WIDTH,
-            (0.45, 2.2, 1.3, 1.15, 1.15, 0.75, 1.0, 6.0),
+            (0.45, 2.2, 1.3, 1.15, 1.15, 0.75, 1.2, 5.8),
             size=10.5,
             numeric=(0, 5, 6),
         )
