@@ -116,6 +116,14 @@ def build_parser() -> argparse.ArgumentParser:
     backtest.add_argument("--horizon-months", type=int, default=12)
     backtest.add_argument("--weights", help="e.g. volume=1,growth=3")
     backtest.add_argument("--config", type=Path, help="scoring TOML (default: config/scoring.toml)")
+
+    rollup = commands.add_parser(
+        "rollup", help="rebuild the company x month rollup (after loading data by other means)"
+    )
+    rollup.add_argument("--db")
+    rollup.add_argument(
+        "--deadline-days", type=int, default=14, help="response deadline the counts use (14)"
+    )
     return parser
 
 
@@ -339,8 +347,36 @@ def run_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_rollup(args: argparse.Namespace) -> int:
+    """Recount the rollup for one deadline from the complaints; ingest keeps it from then on."""
+    from sqlalchemy import func, select
+
+    from queries.rollups import rebuild_rollup
+    from queries.schema import company_month_rollup, create_schema
+
+    if args.deadline_days < 0:
+        print(f"error: --deadline-days must be >= 0; got {args.deadline_days}", file=sys.stderr)
+        return 2
+    engine = make_engine(resolve_db_url(args.db))
+    check_connection(engine)
+    create_schema(engine)
+    table = company_month_rollup
+    with engine.begin() as connection:
+        rebuild_rollup(connection, args.deadline_days)
+        rows, kept = connection.execute(
+            select(func.count(), func.coalesce(func.sum(table.c.complaints), 0)).where(
+                table.c.deadline_days == args.deadline_days
+            )
+        ).one()
+    print(
+        f"rollup for a {args.deadline_days}-day deadline: {rows:,} firm-months, {kept:,} complaints"
+    )
+    return 0
+
+
 HANDLERS = {
     "generate": run_generate,
+    "rollup": run_rollup,
     "alerts": run_alerts,
     "ingest": run_ingest,
     "rank": run_rank,

@@ -18,6 +18,7 @@ from pptx.enum.chart import XL_CHART_TYPE
 
 from queries import aggregates
 from queries.bulk import bulk_insert
+from queries.rollups import rebuild_rollups
 from queries.schema import companies, complaints
 from queries.warehouse import make_engine
 from reports.content import MIN_PEER_FIRMS, ReportError, firm_report, quarterly_report
@@ -69,6 +70,7 @@ def _plant_small_industry(engine, quarter) -> None:  # noqa: ANN001
     with engine.begin() as connection:
         bulk_insert(connection, companies, firms)
         bulk_insert(connection, complaints, pl.DataFrame(rows))
+        rebuild_rollups(connection)  # loaded behind ingest's back: recount what scoring reads
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 from datetime import date
 
 import numpy as np
@@ -314,9 +313,9 @@ def test_combine_rejects_a_frame_that_is_not_from_compute_factors() -> None:
         combine(pl.DataFrame({"company_id": ["A"], "complaints": [1]}))
 
 
-def test_combine_is_cheap_for_50000_firms() -> None:
-    # The dashboard re-ranks on every slider move from cached factors; target <= 50 ms for
-    # 50,000 firms. Asserted with headroom for a busy 2-core test machine; printed for the log.
+def test_combine_ranks_50000_firms_consistently() -> None:
+    # Its speed is measured by bench/bench.py (target <= 50 ms); here, that it stays correct at
+    # that size: ranks 1..n, score = sum of contributions, ordered by score.
     rng = np.random.default_rng(50_000)
     size = 50_000
     factors = pl.DataFrame(
@@ -336,16 +335,10 @@ def test_combine_is_cheap_for_50000_firms() -> None:
                 for f in FACTORS
                 for language in LANGUAGES
             },
-            **{f"evidence_{k}": rng.random(size) for k in range(60)},
         }
     )
-    combine(factors)
-    timings = []
-    for growth in (1.0, 2.0, 3.0, 4.0, 5.0):
-        start = time.perf_counter()
-        ranked = combine(factors, {"growth": growth})
-        timings.append(time.perf_counter() - start)
-    median_ms = 1000 * sorted(timings)[2]
-    print(f"combine, 50,000 firms: median {median_ms:.0f} ms")
-    assert ranked.height == size
-    assert median_ms < 250
+    ranked = combine(factors, {"growth": 3.0})
+    assert ranked["rank"].to_list() == list(range(1, size + 1))
+    total = sum(ranked[f"{f}_contribution"] for f in FACTORS)
+    assert np.allclose(total.to_numpy(), ranked["score"].to_numpy())
+    assert ranked["score"].round(9).is_sorted(descending=True)

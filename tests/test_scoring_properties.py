@@ -40,7 +40,7 @@ PROPERTY_SETTINGS = settings(
 
 def _count_row(company_id: str, month: date, **counts: float) -> dict:
     row = {name: 0 for name in COUNT_SCHEMA}
-    row.update(company_id=company_id, period_start=month, response_days_median=None, **counts)
+    row.update(company_id=company_id, period_start=month, **counts)
     return row
 
 
