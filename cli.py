@@ -1,4 +1,4 @@
-"""Complaint Radar command line: generate, ingest, rank, backtest and alerts."""
+"""Complaint Radar command line: generate, ingest, rank, backtest, alerts and report."""
 
 from __future__ import annotations
 
@@ -95,6 +95,18 @@ def build_parser() -> argparse.ArgumentParser:
     alerts.add_argument("--format", dest="output_format", choices=("csv", "json"), default="csv")
     alerts.add_argument("--out", type=Path, help="file to write (default: standard output)")
     alerts.add_argument("--language", choices=LANGUAGES, default="en", help="of evidence and notes")
+
+    report = commands.add_parser(
+        "report", help="the quarterly report (.pptx or .pdf), or one firm's report (.pdf)"
+    )
+    report.add_argument("--db")
+    report.add_argument("--quarter", required=True, help="a complete quarter, e.g. 2025Q2")
+    report.add_argument(
+        "--company", metavar="ID", help="the consumer-voice report of one firm (PDF only)"
+    )
+    report.add_argument("--out", type=Path, required=True, help="FILE.pptx or FILE.pdf")
+    report.add_argument("--language", choices=("en", "ko"), default="en")
+    report.add_argument("--config", type=Path, help="scoring TOML (default: config/scoring.toml)")
 
     backtest = commands.add_parser(
         "backtest", help="rank as of a date and compare with the next year's enforcement actions"
@@ -290,6 +302,51 @@ def run_alerts(args: argparse.Namespace) -> int:
     return 0
 
 
+REPORT_FORMATS = (".pptx", ".pdf")
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """Write the quarterly report (deck or PDF) or one firm's consumer-voice PDF."""
+    import time
+
+    from reports.content import ReportError, firm_report, quarterly_report
+    from reports.deck import build_deck
+    from reports.pdf import build_firm_pdf, build_quarterly_pdf
+    from reports.sources import WarehouseSource
+    from scoring.config import load_config
+    from scoring.quarters import parse_quarter
+
+    started = time.perf_counter()
+    try:
+        quarter = parse_quarter(args.quarter)
+    except ValueError as exc:
+        raise UsageError(f"--quarter: {exc}") from exc
+    suffix = args.out.suffix.lower()
+    if suffix not in REPORT_FORMATS:
+        raise UsageError(f"--out must end in .pptx or .pdf; got {args.out.name!r}")
+    if args.company and suffix != ".pdf":
+        raise UsageError("the firm report (--company) is a PDF: use --out FILE.pdf")
+    if not args.out.parent.is_dir():
+        raise UsageError(f"--out: folder {str(args.out.parent)!r} does not exist")
+    engine = make_engine(resolve_db_url(args.db))
+    check_connection(engine)
+    source = WarehouseSource(engine, load_config(args.config))
+    try:
+        if args.company:
+            data = build_firm_pdf(firm_report(source, args.company, quarter, args.language))
+        else:
+            content = quarterly_report(source, quarter, args.language)
+            build = build_deck if suffix == ".pptx" else build_quarterly_pdf
+            data = build(content)
+    except ReportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    args.out.write_bytes(data)
+    seconds = time.perf_counter() - started
+    print(f"wrote {args.out} ({len(data) / 1024:,.0f} KB) in {seconds:.1f} s")
+    return 0
+
+
 def run_rollup(args: argparse.Namespace) -> int:
     """Recount the rollup for one deadline from the complaints; ingest keeps it from then on."""
     from sqlalchemy import func, select
@@ -324,6 +381,7 @@ HANDLERS = {
     "ingest": run_ingest,
     "rank": run_rank,
     "backtest": run_backtest,
+    "report": run_report,
 }
 
 

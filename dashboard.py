@@ -65,6 +65,12 @@ navigation = st.navigation(
             "pages/alerts.py", title=t("nav.alerts"), icon=":material/warning:", url_path="alerts"
         ),
         st.Page(
+            "pages/report.py",
+            title=t("nav.report"),
+            icon=":material/description:",
+            url_path="report",
+        ),
+        st.Page(
             "pages/company.py",
             title=t("nav.company"),
             icon=":material/apartment:",

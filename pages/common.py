@@ -254,6 +254,54 @@ def alert_series(url: str, as_of: date, level: str, key: str) -> pl.DataFrame:
     return series_weeks(alert_inputs(url, as_of), level, key)
 
 
+class DashboardSource:
+    """The report source of the dashboard: its cached wrappers, so a report downloaded here
+    reuses (and shows) exactly the frames the pages show. Rankings use the configured
+    weights, as on the overview page and in `cli.py report`."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.config = scoring_config()
+
+    def ranking(self, as_of: date, language: str) -> pl.DataFrame:
+        """The cached ranking with the configured weights, explained in `language`."""
+        return _ranking(self.url, as_of, (), language)
+
+    def weekly_totals(self, complaint_filter: ComplaintFilter) -> pl.DataFrame:
+        """weekly_totals."""
+        return weekly_totals(self.url, complaint_filter)
+
+    def alert_inputs(self, as_of: date) -> AlertInputs:
+        """alert_inputs."""
+        return alert_inputs(self.url, as_of)
+
+    def warehouse_summary(self) -> dict[str, object]:
+        """warehouse_summary."""
+        return warehouse_summary(self.url)
+
+    def company_record(self, company_id: str) -> dict[str, object] | None:
+        """company_record."""
+        return company_record(self.url, company_id)
+
+    def firm_months(self, company_id: str, as_of: date) -> pl.DataFrame:
+        """firm_months."""
+        return firm_months(self.url, company_id, as_of)
+
+    def industry_months(self, industry: str, as_of: date) -> pl.DataFrame:
+        """industry_months."""
+        return industry_months(self.url, industry, as_of)
+
+    def breakdown(
+        self, dimension: str, complaint_filter: ComplaintFilter, as_of: date
+    ) -> pl.DataFrame:
+        """breakdown."""
+        return breakdown(self.url, dimension, complaint_filter, as_of)
+
+    def response_histogram(self, complaint_filter: ComplaintFilter) -> pl.DataFrame:
+        """response_histogram."""
+        return response_histogram(self.url, complaint_filter)
+
+
 # --- shared widgets ------------------------------------------------------------------------
 
 
