@@ -11,6 +11,7 @@ ROLES: tuple[str, ...] = ("viewer", "analyst", "investigator", "admin")
 # The least role each action needs (pages declare theirs with pages.auth.require_role).
 PERMISSIONS: dict[str, str] = {
     "view_aggregates": "viewer",
+    "report": "viewer",
     "view_profile": "analyst",
     "view_masked_narratives": "analyst",
     "export": "analyst",

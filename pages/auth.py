@@ -335,14 +335,16 @@ def audited_download(
     key: str,
     reason: str | None,
     detail: str | None = None,
+    action: str = "export",
 ) -> None:
     """A download button, disabled without a reason, whose click writes the audit row first.
 
     The bytes are built only when the user clicks (Streamlit's deferred download), after the
     row is written; if it cannot be written, the download fails instead of leaving unlogged.
+    `action` is "export" (data: analysts and above) or "report" (a report: every role).
     """
     user = current_user()
-    allowed = user is not None and may(user.role, "export")
+    allowed = user is not None and may(user.role, action)
     store = security_engine(warehouse_url())
 
     def logged_bytes() -> bytes:
@@ -350,7 +352,7 @@ def audited_download(
             store,
             username=user.username if user else "-",
             role=user.role if user else None,
-            action="export",
+            action=action,
             target=file_name,
             reason=reason,
             detail=detail,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import plotly.graph_objects as go
@@ -10,8 +11,9 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from access.roles import check_reason, may
-from pages.auth import audit_event, log_action, require_role
+from pages.auth import audit_event, audited_download, log_action, reason_input, require_role
 from pages.common import (
+    DashboardSource,
     alert_report,
     available_quarters,
     breakdown,
@@ -19,6 +21,7 @@ from pages.common import (
     enforcement_for,
     firm_months,
     industry_months,
+    language,
     plain,
     quarter_picker,
     ranking_for,
@@ -34,11 +37,15 @@ from pages.common import (
 from pages.widgets import profile_link_column, profile_links, profile_url
 from queries.audit import AuditError
 from queries.filters import ComplaintFilter
+from reports.content import ReportError, firm_report
+from reports.pdf import build_firm_pdf
 from scoring.profile import company_timeline, firm_history, with_shares
 from scoring.windows import scoring_windows
 
 user = require_role("analyst")
 
+FIRM_REPORT_KEY = "radar.company.firm_report"
+FIRM_REQUEST_KEY = "radar.company.firm_report_requested"
 HISTORY_QUARTERS = 8
 TIMELINE_MONTHS = 36
 
@@ -79,6 +86,49 @@ columns[3].metric(t("company.complaints"), f"{firm['complaints']:,}" if firm els
 if firm:
     st.markdown(f"**{t('company.why')}:** {plain(firm['explanation'])}")
 st.caption(f"{t('company.link')}: `{profile_url(company_id, quarter)}`")
+
+# --- firm-facing report ------------------------------------------------------------------
+report_params = (url, company_id, quarter.label, language())
+report_name = f"consumer_voice_{re.sub(r'[^A-Za-z0-9_-]', '_', company_id)}_{quarter.label}.pdf"
+
+
+def request_firm_report(params: tuple[str, str, str, str]) -> None:
+    """Remember the request in the session: a button's True lasts one run, a rerun loses it."""
+    st.session_state[FIRM_REQUEST_KEY] = params
+
+
+st.button(
+    t("company.firm_report"),
+    key="company.firm_report",
+    help=t("company.firm_report_help"),
+    icon=":material/picture_as_pdf:",
+    on_click=request_firm_report,
+    args=(report_params,),
+)
+if st.session_state.get(FIRM_REQUEST_KEY) == report_params:
+    del st.session_state[FIRM_REQUEST_KEY]
+    with st.spinner(t("report.building")):
+        try:
+            firm_pdf = build_firm_pdf(
+                firm_report(DashboardSource(url), company_id, quarter, language())
+            )
+        except ReportError as exc:
+            st.error(t("error.failed", detail=str(exc)))
+        else:
+            st.session_state[FIRM_REPORT_KEY] = (report_params, firm_pdf)
+prepared_report = st.session_state.get(FIRM_REPORT_KEY)
+if prepared_report and prepared_report[0] == report_params:
+    firm_pdf_bytes = prepared_report[1]
+    audited_download(
+        t("report.download", name=report_name),
+        lambda: firm_pdf_bytes,
+        file_name=report_name,
+        mime="application/pdf",
+        key="company.firm_report_download",
+        reason=reason_input("company.report_reason"),
+        action="report",
+        detail=f"consumer-voice report, {company_id}, {quarter.label}",
+    )
 
 # --- timeline ---------------------------------------------------------------------------
 st.subheader(t("company.timeline"))

@@ -10,12 +10,22 @@ import re
 
 from sqlalchemy import Engine, text
 
-from queries.schema import audit_log, create_schema, create_security_schema, metadata, users
+from queries.schema import (
+    audit_log,
+    company_month_rollup,
+    create_schema,
+    create_security_schema,
+    metadata,
+    rollup_deadlines,
+    users,
+)
 
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 DEFAULT_DASHBOARD_ROLE = "radar_dashboard"
 DEFAULT_INGEST_ROLE = "radar_ingest"
 AUDIT_SEQUENCE = "audit_log_audit_id_seq"
+# Aggregates recomputed from the complaints at every load: ingest replaces their rows.
+DERIVED_TABLES = frozenset({company_month_rollup.name, rollup_deadlines.name})
 
 
 def check_role_name(name: str) -> str:
@@ -33,7 +43,8 @@ def grant_statements(dashboard_role: str, ingest_role: str) -> list[str]:
     dash, ingest = check_role_name(dashboard_role), check_role_name(ingest_role)
     if dash == ingest:
         raise ValueError("the dashboard and ingest roles must be different roles.")
-    warehouse = ", ".join(sorted(metadata.tables))
+    derived = ", ".join(sorted(DERIVED_TABLES))
+    warehouse = ", ".join(sorted(set(metadata.tables) - DERIVED_TABLES))
     statements = [
         f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') "
         f"THEN CREATE ROLE {role} LOGIN; END IF; END $$"
@@ -53,8 +64,11 @@ def grant_statements(dashboard_role: str, ingest_role: str) -> list[str]:
         f"GRANT SELECT ON {users.name} TO {dash}",
         f"GRANT SELECT, INSERT ON {audit_log.name} TO {dash}",
         f"GRANT USAGE ON SEQUENCE {AUDIT_SEQUENCE} TO {dash}",
-        # Ingest: add rows (loading never updates or deletes), and log what it loaded.
+        f"GRANT SELECT ON {derived} TO {dash}",
+        # Ingest: add rows (loading never updates or deletes records), recount the rollups it
+        # keeps up to date, and log what it loaded.
         f"GRANT SELECT, INSERT ON {warehouse} TO {ingest}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON {derived} TO {ingest}",
         f"GRANT SELECT, INSERT ON {audit_log.name} TO {ingest}",
         f"GRANT USAGE ON SEQUENCE {AUDIT_SEQUENCE} TO {ingest}",
     ]

@@ -19,6 +19,7 @@ import polars as pl
 
 from scoring import stats
 from scoring.config import ScoringConfig
+from scoring.phrases import LANGUAGES, action_name, fill
 from scoring.windows import Windows, add_months, scoring_windows
 
 UNKNOWN_INDUSTRY = "(unknown)"
@@ -35,6 +36,11 @@ CURRENT_COUNTS: tuple[str, ...] = (
     "amount_n",
 )
 PHRASE_PREFIX = "_phrase_"
+
+
+def phrase_column(factor: str, language: str) -> str:
+    """The hidden column holding one factor's evidence sentence in one language."""
+    return f"{PHRASE_PREFIX}{language}_{factor}"
 
 
 class InputsLike(Protocol):
@@ -359,24 +365,28 @@ def volume_factor(
         _series("volume_factor", points),
         pl.lit(description).alias("volume_prior"),
     )
-    basis = pl.col("volume_basis")
+    return frame.with_columns(
+        _volume_phrase(language).alias(phrase_column("volume", language)) for language in LANGUAGES
+    )
+
+
+def _volume_phrase(language: str) -> pl.Expr:
+    basis, industry, expected = pl.col("volume_basis"), pl.col("industry"), pl.col("expected")
     expected_text = (
         pl.when(basis == "exposure")
-        .then(pl.format("the {} expected for its size", _whole(pl.col("expected"))))
+        .then(fill("volume.exposure", language, expected=_whole(expected)))
         .when(basis == "own share")
-        .then(pl.format("its usual share of {} complaints", pl.col("industry")))
-        .otherwise(
-            pl.format("a typical {} firm's {}", pl.col("industry"), _whole(pl.col("expected")))
-        )
+        .then(fill("volume.own_share", language, industry=industry))
+        .otherwise(fill("volume.typical", language, industry=industry, expected=_whole(expected)))
     )
-    phrase = pl.format(
-        "{} complaints, {}x {} (at least {}x)",
-        _whole(pl.col("complaints")),
-        _one_decimal(pl.col("oe_ratio")),
-        expected_text,
-        _one_decimal(pl.col("eb05")),
+    return fill(
+        "volume",
+        language,
+        complaints=_whole(pl.col("complaints")),
+        ratio=_one_decimal(pl.col("oe_ratio")),
+        expected=expected_text,
+        eb05=_one_decimal(pl.col("eb05")),
     )
-    return frame.with_columns(phrase.alias(PHRASE_PREFIX + "volume"))
 
 
 # --- growth ----------------------------------------------------------------------------------
@@ -441,27 +451,31 @@ def growth_factor(frame: pl.DataFrame, config: ScoringConfig) -> pl.DataFrame:
         _series("growth_q", q),
         _series("growth_factor", _points(points, config.factor_cap)),
     )
-    change = _change_text
-    phrase = pl.format(
-        "complaints {} on last quarter and {} on a year earlier "
-        "({}x its baseline allowing for the {} trend; adj. p{})",
-        change("complaints_previous", "growth"),
-        change("complaints_year_ago", "growth_yoy"),
-        _one_decimal(pl.col("growth_rr")),
-        pl.col("industry"),
-        _pvalue(pl.col("growth_q")),
+    return frame.with_columns(
+        _growth_phrase(language).alias(phrase_column("growth", language)) for language in LANGUAGES
     )
-    return frame.with_columns(phrase.alias(PHRASE_PREFIX + "growth"))
 
 
-def _change_text(base_column: str, ratio_column: str) -> pl.Expr:
+def _growth_phrase(language: str) -> pl.Expr:
+    return fill(
+        "growth",
+        language,
+        previous=_change_text("complaints_previous", "growth", language),
+        year_ago=_change_text("complaints_year_ago", "growth_yoy", language),
+        ratio=_one_decimal(pl.col("growth_rr")),
+        industry=pl.col("industry"),
+        q=_pvalue(pl.col("growth_q")),
+    )
+
+
+def _change_text(base_column: str, ratio_column: str, language: str) -> pl.Expr:
     ratio = pl.col(ratio_column)
     return (
         pl.when(pl.col(base_column) == 0)
-        .then(pl.format("{} from none", _whole(pl.col("complaints"))))
+        .then(fill("growth.from_none", language, complaints=_whole(pl.col("complaints"))))
         .when(ratio >= 1)
-        .then(pl.format("up {}x", _one_decimal(ratio)))
-        .otherwise(pl.format("down to {}x", _one_decimal(ratio)))
+        .then(fill("growth.up", language, ratio=_one_decimal(ratio)))
+        .otherwise(fill("growth.down", language, ratio=_one_decimal(ratio)))
     )
 
 
@@ -542,17 +556,19 @@ def unresolved_factor(frame: pl.DataFrame, strength: float, config: ScoringConfi
         .then(pl.lit("below 95% limit"))
         .otherwise(pl.lit("within limits"))
     )
-    phrase = pl.format(
-        "{} unresolved ({} of {} decided) vs {} at other {} firms",
-        _percent(rate),
-        _whole(pl.col("unresolved_n")),
-        _whole(pl.col("decided")),
-        _percent(pl.col("peer_unresolved_rate")),
-        pl.col("industry"),
-    )
-    return frame.with_columns(
-        position.alias("unresolved_funnel"), phrase.alias(PHRASE_PREFIX + "unresolved")
-    )
+    phrases = [
+        fill(
+            "unresolved",
+            language,
+            rate=_percent(rate),
+            unresolved=_whole(pl.col("unresolved_n")),
+            decided=_whole(pl.col("decided")),
+            peer=_percent(pl.col("peer_unresolved_rate")),
+            industry=pl.col("industry"),
+        ).alias(phrase_column("unresolved", language))
+        for language in LANGUAGES
+    ]
+    return frame.with_columns(position.alias("unresolved_funnel"), *phrases)
 
 
 def timeliness_factor(
@@ -567,16 +583,19 @@ def timeliness_factor(
     frame = frame.with_columns(
         _series("timeliness_factor", _points(_log2_ratio(shrunk, peer), config.factor_cap))
     )
-    phrase = pl.format(
-        "{} not answered within {} days ({} of {}) vs {} at other {} firms",
-        _percent(pl.col("late_rate")),
-        pl.lit(deadline_days),
-        _whole(pl.col("late")),
-        _whole(pl.col("timely_known")),
-        _percent(pl.col("peer_late_rate")),
-        pl.col("industry"),
+    return frame.with_columns(
+        fill(
+            "timeliness",
+            language,
+            rate=_percent(pl.col("late_rate")),
+            days=deadline_days,
+            late=_whole(pl.col("late")),
+            known=_whole(pl.col("timely_known")),
+            peer=_percent(pl.col("peer_late_rate")),
+            industry=pl.col("industry"),
+        ).alias(phrase_column("timeliness", language))
+        for language in LANGUAGES
     )
-    return frame.with_columns(phrase.alias(PHRASE_PREFIX + "timeliness"))
 
 
 # --- severity --------------------------------------------------------------------------------
@@ -649,26 +668,33 @@ def severity_factor(
         _series("_issue_part", issue_part),
         _series("_amount_part", amount_part),
     )
-    issue_text = pl.format(
-        "issue mix {}x as severe as at other {} firms",
-        _one_decimal(pl.col("severity_index") / pl.col("peer_severity_index")),
-        pl.col("industry"),
+    return frame.with_columns(
+        _severity_phrase(language).alias(phrase_column("severity", language))
+        for language in LANGUAGES
+    ).drop("_issue_part", "_amount_part")
+
+
+def _severity_phrase(language: str) -> pl.Expr:
+    industry = pl.col("industry")
+    issue_text = fill(
+        "severity.issues",
+        language,
+        ratio=_one_decimal(pl.col("severity_index") / pl.col("peer_severity_index")),
+        industry=industry,
     )
-    amount_text = pl.format(
-        "average claim {} ({} claims) vs {} at other {} firms",
-        _thousands(pl.col("amount_mean")),
-        _whole(pl.col("amount_n")),
-        _thousands(pl.col("peer_amount_mean")),
-        pl.col("industry"),
+    amount_text = fill(
+        "severity.amount",
+        language,
+        mean=_thousands(pl.col("amount_mean")),
+        claims=_whole(pl.col("amount_n")),
+        peer=_thousands(pl.col("peer_amount_mean")),
+        industry=industry,
     )
-    phrase = pl.concat_str(
+    return pl.concat_str(
         pl.when(pl.col("_issue_part") > 0).then(issue_text),
         pl.when(pl.col("_amount_part") > 0).then(amount_text),
         separator=", ",
         ignore_nulls=True,
-    )
-    return frame.with_columns(phrase.alias(PHRASE_PREFIX + "severity")).drop(
-        "_issue_part", "_amount_part"
     )
 
 
@@ -709,14 +735,11 @@ def _action_summary(actions: pl.DataFrame) -> pl.DataFrame:
         .agg(pl.len().cast(pl.Int64).alias("k"))
         .sort(["company_id", "k", "action"], descending=[False, True, False])
         .with_columns(
-            text=pl.format(
-                "{} {}",
-                pl.col("k"),
-                pl.when(pl.col("k") == 1).then(pl.col("action")).otherwise(pl.col("action") + "s"),
-            )
+            _action_count_text(language).alias(phrase_column("actions", language))
+            for language in LANGUAGES
         )
         .group_by("company_id", maintain_order=True)
-        .agg(pl.col("text").str.join(", ").alias("prior_action_summary"))
+        .agg(pl.col(phrase_column("actions", language)).str.join(", ") for language in LANGUAGES)
     )
     totals = actions.group_by("company_id").agg(
         prior_actions=pl.len().cast(pl.Int64),
@@ -725,6 +748,17 @@ def _action_summary(actions: pl.DataFrame) -> pl.DataFrame:
         first_prior_action=pl.col("action_date").min(),
     )
     return totals.join(by_kind, on="company_id", how="left")
+
+
+def _action_count_text(language: str) -> pl.Expr:
+    """'2 fines' / '과징금 2건': the count of one kind of action."""
+    k, action = pl.col("k"), pl.col("action")
+    names = action_name(language)
+    if names:
+        named = action.replace(names)
+    else:
+        named = pl.when(k == 1).then(action).otherwise(action + "s")
+    return fill("repeat.action", language, count=k, action=named)
 
 
 def returning_statutes(
@@ -788,25 +822,33 @@ def repeat_factor(
     points = np.log2(1.0 + frame["prior_actions"].to_numpy().astype(np.float64))
     points = points + config.returning_bonus * frame["returning_statute"].is_not_null().to_numpy()
     frame = frame.with_columns(_series("repeat_factor", _points(points, config.factor_cap)))
+    return frame.with_columns(
+        _repeat_phrase(language).alias(phrase_column("repeat", language)) for language in LANGUAGES
+    ).drop(phrase_column("actions", language) for language in LANGUAGES)
+
+
+def _repeat_phrase(language: str) -> pl.Expr:
     inherited = pl.when(pl.col("inherited_actions") > 0).then(
-        pl.format(
-            " ({} against predecessor {})", pl.col("inherited_actions"), pl.col("predecessors")
+        fill(
+            "repeat.inherited",
+            language,
+            count=pl.col("inherited_actions"),
+            predecessors=pl.col("predecessors"),
         )
     )
     returning = pl.when(pl.col("returning_statute").is_not_null()).then(
-        pl.format(
-            ", {} complaints again ({} this quarter)",
-            pl.col("returning_statute"),
-            pl.col("returning_complaints"),
+        fill(
+            "repeat.returning",
+            language,
+            statute=pl.col("returning_statute"),
+            complaints=pl.col("returning_complaints"),
         )
     )
-    phrase = pl.concat_str(
-        pl.format(
-            "{} since {}",
-            pl.col("prior_action_summary"),
-            pl.col("first_prior_action").dt.year(),
-        ),
-        inherited.otherwise(pl.lit("")),
-        returning.otherwise(pl.lit("")),
+    return fill(
+        "repeat",
+        language,
+        actions=pl.col(phrase_column("actions", language)),
+        year=pl.col("first_prior_action").dt.year(),
+        inherited=inherited.otherwise(pl.lit("")),
+        returning=returning.otherwise(pl.lit("")),
     )
-    return frame.with_columns(phrase.alias(PHRASE_PREFIX + "repeat"))
