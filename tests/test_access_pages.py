@@ -122,7 +122,7 @@ def test_a_disabled_account_is_signed_out_within_the_recheck(monkeypatch, wareho
 
 def test_a_viewer_sees_aggregates_but_no_profile_or_narratives(monkeypatch, warehouse) -> None:
     app = open_dashboard(monkeypatch, warehouse, "targets", role="viewer")
-    assert menu(app) == ["overview", "targets", "alerts", "methodology", "warehouse"]
+    assert menu(app) == ["overview", "targets", "alerts", "report", "methodology", "warehouse"]
     assert len(app.dataframe[0].value) > 0  # the target list itself
     assert "Downloads need the analyst role." in [c.value for c in app.caption]
 

@@ -112,7 +112,30 @@ def file_texts(name: str, data: bytes) -> tuple[str, list[str]]:
     """A download's whole text (for verbatim values) and its text cells (for the detectors).
 
     Numbers are left out of the cells: a score of 0.9273696675859707 has a card's digits.
+    Slides and PDFs are read as text (python-pptx, pdftotext) and scanned whole.
     """
+    if name.endswith(".pptx"):
+        from pptx import Presentation
+
+        deck = Presentation(io.BytesIO(data))
+        texts = [
+            shape.text_frame.text
+            for slide in deck.slides
+            for shape in slide.shapes
+            if shape.has_text_frame
+        ]
+        texts += [
+            cell.text
+            for slide in deck.slides
+            for shape in slide.shapes
+            if shape.has_table
+            for row in shape.table.rows
+            for cell in row.cells
+        ]
+        return "\n".join(texts), texts
+    if name.endswith(".pdf"):
+        text = pdf_to_text(data)
+        return text, text.splitlines()
     if name.endswith(".xlsx"):
         with zipfile.ZipFile(io.BytesIO(data)) as book:
             raw = " ".join(
@@ -131,6 +154,22 @@ def file_texts(name: str, data: bytes) -> tuple[str, list[str]]:
         for value in frame[column].drop_nulls()
     ]
     return text, cells
+
+
+def pdf_to_text(data: bytes) -> str:
+    """The text of a PDF, through poppler's pdftotext (installed by scripts/test.sh)."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "file.pdf"
+        path.write_bytes(data)
+        done = subprocess.run(
+            ["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"],
+            capture_output=True,
+            check=True,
+        )
+    return done.stdout.decode("utf-8")
 
 
 def leaks(texts: list[str], planted: set[str], raw: str = "") -> list[str]:
@@ -172,7 +211,18 @@ def test_no_personal_data_on_any_page_or_in_its_downloads(
     downloads = capture_downloads(monkeypatch)
     query = {"id": scanned["firms"][slot]} if slot is not None else {}  # type: ignore[index]
     app = open_dashboard(monkeypatch, str(scanned["url"]), stem, role="admin", **query)
-    for key in ("targets.export_reason", "audit.export_reason"):
+    # Prepare what a page builds on request (the reports), then give every download a reason.
+    for key in ("report.build", "company.firm_report"):
+        try:
+            app.button(key=key).click().run()
+        except KeyError:
+            pass
+    for key in (
+        "targets.export_reason",
+        "audit.export_reason",
+        "report.reason",
+        "company.report_reason",
+    ):
         try:
             app.text_input(key=key).input(REASON).run()
         except KeyError:
@@ -183,6 +233,10 @@ def test_no_personal_data_on_any_page_or_in_its_downloads(
     if stem == "company":
         recent = app.dataframe[-1].value
         assert recent["narrative"].str.contains(r"\[(?:name|phone|rrn|card|account|email)\]").any()
+    names = [name for name, _ in downloads.values()]
+    expected = {"targets": ".csv", "report": ".pptx", "company": ".pdf", "audit_log": ".csv"}
+    if stem in expected:
+        assert any(name.endswith(expected[stem]) for name in names), names
     raw = ""
     for name, data in downloads.values():
         content = data() if callable(data) else data
