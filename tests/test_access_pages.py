@@ -335,3 +335,65 @@ def test_every_page_file_is_registered() -> None:
     helpers = {"__init__.py", "auth.py", "common.py", "registry.py", "text.py", "widgets.py"}
     files = {path.name for path in (PROJECT_ROOT / "pages").glob("*.py")} - helpers
     assert files == registered
+
+
+# --- identity provider (st.login), with AppTest's simulated st.user ---------------------------------
+
+
+def provider_app(monkeypatch: pytest.MonkeyPatch, url: str, user: dict[str, object]):  # noqa: ANN201
+    """The dashboard with an [auth] section in secrets and the given st.user."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.signin import DASHBOARD
+
+    secrets = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "client_id": "x"}}
+    monkeypatch.setattr("pages.auth.read_secrets", lambda: secrets)
+    monkeypatch.setenv("RADAR_DB_URL", url)
+    monkeypatch.setenv("RADAR_LANG", "en")
+    monkeypatch.delenv("RADAR_AUDIT_DB_URL", raising=False)
+    app = AppTest.from_file(DASHBOARD, default_timeout=120)
+    app.user = user
+    return app.run()
+
+
+def test_identity_provider_sign_in_takes_the_role_from_the_account(monkeypatch, warehouse) -> None:
+    from queries import accounts
+    from queries.schema import create_security_schema
+
+    store = make_engine(security_url(warehouse, environ={}))
+    create_security_schema(store)
+    try:
+        accounts.add_user(store, "choi@agency.go.kr", "analyst", None)
+    except accounts.AccountError:
+        pass
+    store.dispose()
+
+    app = provider_app(monkeypatch, warehouse, {"is_logged_in": False})
+    assert app.header[0].value == "Sign in"
+    assert app.button(key="auth.provider").label == "Sign in with your agency account"
+    assert not app.text_input  # no password form when the agency has an identity provider
+
+    app = provider_app(monkeypatch, warehouse, {"is_logged_in": True, "email": "Choi@Agency.go.kr"})
+    assert not app.exception
+    assert app.header[0].value.startswith("Overview: ")
+    assert menu(app) == [
+        "overview",
+        "targets",
+        "alerts",
+        "report",
+        "company",
+        "methodology",
+        "warehouse",
+    ]
+    row = audit_rows(warehouse)[-1]
+    assert (row["username"], row["action"], row["detail"]) == (
+        "choi@agency.go.kr",
+        "sign_in",
+        "oidc",
+    )
+
+    app = provider_app(monkeypatch, warehouse, {"is_logged_in": True, "email": "who@else.com"})
+    assert "who@else.com has no Complaint Radar account" in app.error[0].value
+    assert not app.metric
+    row = audit_rows(warehouse)[-1]
+    assert (row["object"], row["outcome"]) == ("who@else.com", "denied")
