@@ -77,7 +77,10 @@ def session_user(url: str) -> Account | None:
         if is_demo(url):
             return DEMO_ACCOUNT
         user = current_user()
-        if user is None or user.source == "demo":
+        if user is not None and user.source == "demo":  # the demo ended: an account exists
+            st.session_state.pop(USER_KEY, None)
+            return None
+        if user is None:
             return None
         stored = _account_now(url, user.username)
     except Exception:  # the gate below shows the store's error

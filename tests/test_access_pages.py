@@ -397,3 +397,31 @@ def test_identity_provider_sign_in_takes_the_role_from_the_account(monkeypatch, 
     assert not app.metric
     row = audit_rows(warehouse)[-1]
     assert (row["object"], row["outcome"]) == ("who@else.com", "denied")
+
+
+def test_the_demo_ends_when_the_first_account_is_created(monkeypatch, tmp_path) -> None:
+    # The embedded sample's URL, with its accounts in an empty store of this test's own.
+    from pages.auth import account_count
+    from queries.warehouse import DEFAULT_DB_URL, DEFAULT_WAREHOUSE_PATH
+    from sample_data.load import ensure_sample_warehouse
+
+    ensure_sample_warehouse(DEFAULT_WAREHOUSE_PATH)
+    audit_url = f"sqlite:///{tmp_path / 'audit.sqlite'}"
+    monkeypatch.setenv("RADAR_AUDIT_DB_URL", audit_url)
+    monkeypatch.setenv("RADAR_DB_URL", DEFAULT_DB_URL)
+    monkeypatch.setenv("RADAR_LANG", "en")
+    from streamlit.testing.v1 import AppTest
+
+    from tests.signin import DASHBOARD
+
+    app = AppTest.from_file(DASHBOARD, default_timeout=180).run()
+    assert not app.exception
+    assert app.warning[0].value.startswith("Demo: the embedded sample warehouse")
+    assert app.header[0].value.startswith("Overview: ")
+    assert menu(app)[-3:] == ["ingest", "audit", "users"]
+
+    ensure_account(DEFAULT_DB_URL, "first-admin", "admin", audit_url)
+    account_count.clear()  # what 10 seconds would do
+    app.run()
+    assert app.header[0].value == "Sign in"
+    assert not any(w.value.startswith("Demo:") for w in app.warning)
