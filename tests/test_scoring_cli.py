@@ -87,7 +87,10 @@ def test_rank_to_a_file_has_a_bom_for_spreadsheets(
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["--level", "group"], "error: rank --level group is not available yet (issue 8)"),
+        (
+            ["--level", "group", "--min-members", "0"],
+            "error: --min-members must be >= 1; got 0",
+        ),
         (
             ["--weights", "growth=lots"],
             "error: weights must look like name=number[,name=number]; got 'growth=lots'.",

@@ -212,8 +212,8 @@ def test_repeat_offending_counts_recent_own_and_inherited_actions() -> None:
     assert (t["returning_statute"], t["returning_complaints"]) == ("ecommerce", 20)
     assert t["repeat_factor"] == pytest.approx(math.log2(3) + 1)
     assert t["_phrase_repeat"] == (
-        "1 corrective order, 1 fine since 2024 (1 against predecessor P), "
-        "ecommerce complaints again (20 this quarter)"
+        "1 corrective order, 1 fine since 2024, 1 of them as successor of Firm P "
+        "(P, given a corrective order 2025-03), ecommerce complaints again (20 this quarter)"
     )
 
 
