@@ -37,11 +37,26 @@ def recent_complaints(engine: Engine, company_id: str, *, limit: int = 50) -> pl
     return mask_frame(frame, ("narrative",))
 
 
+PUBLIC_COMPANY_COLUMNS: tuple[str, ...] = (
+    "company_id",
+    "name",
+    "business_no",
+    "industry",
+    "parent_id",
+    "exposure",
+)
+
+
 def company_record(engine: Engine, company_id: str) -> dict[str, object] | None:
-    """One company's row as a dict, or None if the id is unknown."""
+    """One company's public columns as a dict, or None if the id is unknown.
+
+    The optional contact columns (representative, phone, address) are left out: they only
+    serve link suggestions and the representative's name is personal data.
+    """
+    c = companies.c
     with engine.connect() as connection:
         row = connection.execute(
-            select(companies).where(companies.c.company_id == company_id)
+            select(*(c[name] for name in PUBLIC_COMPANY_COLUMNS)).where(c.company_id == company_id)
         ).one_or_none()
     return dict(row._mapping) if row is not None else None
 
