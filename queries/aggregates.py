@@ -184,13 +184,18 @@ def breakdown(
         return fetch_frame(connection, query, schema)
 
 
-def company_table(engine: Engine) -> pl.DataFrame:
-    """Every company with its industry, parent, exposure and (optional) contact columns.
+CONTACT_COLUMNS: tuple[str, ...] = ("representative", "phone", "address")
 
-    A warehouse created before the contact columns existed gets them as empty columns.
+
+def company_table(engine: Engine, *, contacts: bool = False) -> pl.DataFrame:
+    """Every company with its industry, parent and exposure; with `contacts`, also the
+    optional representative, phone and address (personal data: only link suggestions read
+    them). A warehouse created before the contact columns existed gets them empty.
     """
     schema = table_schema(companies)
-    present = present_columns(engine, companies)
+    if not contacts:
+        schema = {name: dtype for name, dtype in schema.items() if name not in CONTACT_COLUMNS}
+    present = [name for name in present_columns(engine, companies) if name in schema]
     with engine.connect() as connection:
         query = select(*(companies.c[name] for name in present)).order_by(companies.c.company_id)
         frame = fetch_frame(connection, query, {name: schema[name] for name in present})

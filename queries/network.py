@@ -97,7 +97,7 @@ def record_link_decision(
                 decision=decision,
                 evidence=evidence,
                 decided_by=who,
-                decided_at=decided_at or datetime.now().replace(microsecond=0),
+                decided_at=decided_at or datetime.now(),
             )
         )
         if decision == "accepted":

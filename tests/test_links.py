@@ -179,7 +179,7 @@ def warehouse(sample_url: str, tmp_path: Path) -> Iterator[Engine]:
 
 def suggestions(engine: Engine) -> pl.DataFrame:
     return propose_links(
-        company_table(engine),
+        company_table(engine, contacts=True),
         relations_table(engine),
         alias_table(engine),
         link_decision_table(engine),
@@ -352,7 +352,9 @@ def test_an_older_warehouse_gains_the_contact_columns(tmp_path: Path) -> None:
         )
         connection.exec_driver_sql("INSERT INTO companies (company_id, name) VALUES ('C1', 'A')")
     assert "phone" not in present_columns(engine, companies)
-    before = company_table(engine)  # readable before any upgrade, contact columns empty
+    before = company_table(
+        engine, contacts=True
+    )  # readable before any upgrade, contact columns empty
     assert before["phone"].to_list() == [None] and before["name"].to_list() == ["A"]
     create_schema(engine)
     assert {"representative", "phone", "address"} <= set(present_columns(engine, companies))
