@@ -35,7 +35,7 @@ RELATION_ORDER: tuple[str, ...] = (SAME_ENTITY, SHARED_REPRESENTATIVE, SHARED_CO
 # address, "N/A"), not evidence that any two of them belong together.
 MAX_BLOCK = 8
 LEGAL_FORMS = re.compile(
-    r"\b(co|ltd|inc|incorporated|corp|corporation|company|llc|plc|limited|lp|llp|na|sa|ag|gmbh"
+    r"\b(co|ltd|inc|incorporated|corp|corporation|company|llc|plc|public|limited|lp|llp|na|sa|ag|gmbh"
     r"|the)\b|주식회사|유한회사|\(주\)|\(유\)|㈜"
 )
 NON_WORD = re.compile(r"[\W_]+")
