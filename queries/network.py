@@ -7,6 +7,7 @@ from datetime import datetime
 
 import polars as pl
 from sqlalchemy import Engine, and_, insert, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from queries.bulk import fetch_frame, table_schema
 from queries.schema import (
@@ -63,7 +64,8 @@ def record_link_decision(
 
     In one transaction: the decision (who, when, why) is appended to link_decisions and, when
     accepted, the relation src -> dst is added to company_relations (unless already there).
-    A rejected link is only logged. Both firms must exist; nothing else is ever written.
+    A rejected link is only logged. Both firms must exist; nothing else is ever written. A
+    warehouse that refuses the write (a read-only connection) raises LinkDecisionError too.
     """
     who = (decided_by or "").strip()
     relation = (relation or "").strip()
@@ -75,8 +77,38 @@ def record_link_decision(
         raise LinkDecisionError("relation is empty")
     if src_company_id == dst_company_id:
         raise LinkDecisionError(f"a firm cannot be linked to itself ({src_company_id})")
-    link_decisions.create(engine, checkfirst=True)
     decision_id = uuid.uuid4().hex
+    try:
+        link_decisions.create(engine, checkfirst=True)
+        _write_decision(
+            engine,
+            decision_id,
+            src_company_id,
+            dst_company_id,
+            relation,
+            decision,
+            who,
+            evidence,
+            decided_at or datetime.now(),
+        )
+    except SQLAlchemyError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise LinkDecisionError(f"the warehouse refused the write: {first}") from exc
+    return decision_id
+
+
+def _write_decision(
+    engine: Engine,
+    decision_id: str,
+    src_company_id: str,
+    dst_company_id: str,
+    relation: str,
+    decision: str,
+    who: str,
+    evidence: str | None,
+    decided_at: datetime,
+) -> None:
+    """The decision row and, when accepted, the relation: one transaction."""
     with engine.begin() as connection:
         known = set(
             connection.execute(
@@ -97,7 +129,7 @@ def record_link_decision(
                 decision=decision,
                 evidence=evidence,
                 decided_by=who,
-                decided_at=decided_at or datetime.now(),
+                decided_at=decided_at,
             )
         )
         if decision == "accepted":
@@ -119,4 +151,3 @@ def record_link_decision(
                         relation=relation,
                     )
                 )
-    return decision_id

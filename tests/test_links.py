@@ -361,3 +361,32 @@ def test_an_older_warehouse_gains_the_contact_columns(tmp_path: Path) -> None:
     assert company_table(engine)["name"].to_list() == ["A"]
     assert present_columns(engine, company_relations)
     engine.dispose()
+
+
+def test_a_read_only_warehouse_refuses_a_decision_in_one_line(sample_url: str) -> None:
+    from sqlalchemy import create_engine
+
+    engine = create_engine(f"duckdb:///{sample_url}", connect_args={"read_only": True})
+    found = suggestions(engine)
+    first = found.row(0, named=True)
+    with pytest.raises(LinkDecisionError, match="^the warehouse refused the write: "):
+        record_link_decision(
+            engine,
+            src_company_id=first["src_company_id"],
+            dst_company_id=first["dst_company_id"],
+            relation=first["relation"],
+            decision="accepted",
+            decided_by="analyst.kim",
+        )
+    engine.dispose()
+
+
+def test_contact_details_are_read_only_for_suggestions(warehouse: Engine) -> None:
+    from queries.records import company_record
+
+    plain_table = company_table(warehouse)
+    assert not {"representative", "phone", "address"} & set(plain_table.columns)
+    full = company_table(warehouse, contacts=True)
+    assert full["representative"].null_count() == 0  # the sample has them
+    record = company_record(warehouse, plain_table["company_id"][0])
+    assert record is not None and not {"representative", "phone", "address"} & set(record)

@@ -165,3 +165,20 @@ def test_network_page_in_korean(monkeypatch, sample) -> None:
         "사업자 주변 관계망",
         "관계 후보",
     ]
+
+
+def test_a_warehouse_without_relations_says_so(monkeypatch, writable) -> None:
+    from sqlalchemy import delete, update
+
+    from queries.schema import companies, company_relations
+
+    engine = make_engine(writable)
+    with engine.begin() as connection:
+        connection.execute(delete(company_relations))
+        connection.execute(update(companies).values(parent_id=None))
+    engine.dispose()
+    app = open_page(monkeypatch, writable, "network")
+    infos = [box.value for box in app.info]
+    assert "No corporate groups on record (no parent relations)." in infos
+    assert "No relations between firms on record." in infos
+    assert not app.get("plotly_chart")
