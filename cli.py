@@ -1,4 +1,4 @@
-"""Complaint Radar command line: generate, ingest, rank, backtest and alerts."""
+"""Complaint Radar command line: generate, ingest, rank, backtest, alerts and report."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from queries.ingest import (
 )
 from queries.schema import INGESTIBLE_TABLES
 from queries.warehouse import WarehouseError, check_connection, make_engine, resolve_db_url
+from scoring.phrases import LANGUAGES
 
 PROGRESS_MIN_BYTES = 20 << 20
 
@@ -93,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--weights", help="e.g. volume=1,growth=3 (unnamed factors keep the config's)"
     )
     rank.add_argument("--config", type=Path, help="scoring TOML (default: config/scoring.toml)")
+    rank.add_argument("--language", choices=LANGUAGES, default="en", help="of the explanations")
 
     alerts = commands.add_parser("alerts", help="surge alerts for companies or products")
     alerts.add_argument("--db")
@@ -100,6 +102,19 @@ def build_parser() -> argparse.ArgumentParser:
     alerts.add_argument("--level", choices=("company", "product"), default="company")
     alerts.add_argument("--format", dest="output_format", choices=("csv", "json"), default="csv")
     alerts.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    alerts.add_argument("--language", choices=LANGUAGES, default="en", help="of evidence and notes")
+
+    report = commands.add_parser(
+        "report", help="the quarterly report (.pptx or .pdf), or one firm's report (.pdf)"
+    )
+    report.add_argument("--db")
+    report.add_argument("--quarter", required=True, help="a complete quarter, e.g. 2025Q2")
+    report.add_argument(
+        "--company", metavar="ID", help="the consumer-voice report of one firm (PDF only)"
+    )
+    report.add_argument("--out", type=Path, required=True, help="FILE.pptx or FILE.pdf")
+    report.add_argument("--language", choices=("en", "ko"), default="en")
+    report.add_argument("--config", type=Path, help="scoring TOML (default: config/scoring.toml)")
 
     backtest = commands.add_parser(
         "backtest", help="rank as of a date and compare with the next year's enforcement actions"
@@ -109,6 +124,14 @@ def build_parser() -> argparse.ArgumentParser:
     backtest.add_argument("--horizon-months", type=int, default=12)
     backtest.add_argument("--weights", help="e.g. volume=1,growth=3")
     backtest.add_argument("--config", type=Path, help="scoring TOML (default: config/scoring.toml)")
+
+    rollup = commands.add_parser(
+        "rollup", help="rebuild the company x month rollup (after loading data by other means)"
+    )
+    rollup.add_argument("--db")
+    rollup.add_argument(
+        "--deadline-days", type=int, default=14, help="response deadline the counts use (14)"
+    )
     return parser
 
 
@@ -195,9 +218,10 @@ def _ranked(args: argparse.Namespace, as_of: date, level: str = "company"):  # n
     engine = make_engine(resolve_db_url(args.db))
     check_connection(engine)
     inputs = fetch_scoring_inputs(engine, as_of, config)
+    language = getattr(args, "language", "en")
     if level == "group":
-        return rank_groups(inputs, config, weights), inputs
-    return combine(compute_factors(inputs, config), weights, config), inputs
+        return rank_groups(inputs, config, weights, language=language), inputs
+    return combine(compute_factors(inputs, config), weights, config, language), inputs
 
 
 def _write_ranked(  # noqa: ANN001
@@ -281,7 +305,7 @@ def run_alerts(args: argparse.Namespace) -> int:
 
     engine = make_engine(resolve_db_url(args.db))
     check_connection(engine)
-    report = detect_alerts(fetch_alert_inputs(engine, args.as_of))
+    report = detect_alerts(fetch_alert_inputs(engine, args.as_of)).in_language(args.language)
     alerts = report.for_level(args.level)
     listed = [name for name, dtype in alerts.schema.items() if isinstance(dtype, pl.List)]
     alerts = alerts.with_columns(pl.col(name).list.join("; ") for name in listed)
@@ -292,12 +316,86 @@ def run_alerts(args: argparse.Namespace) -> int:
     return 0
 
 
+REPORT_FORMATS = (".pptx", ".pdf")
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """Write the quarterly report (deck or PDF) or one firm's consumer-voice PDF."""
+    import time
+
+    from reports.content import ReportError, firm_report, quarterly_report
+    from reports.deck import build_deck
+    from reports.pdf import build_firm_pdf, build_quarterly_pdf
+    from reports.sources import WarehouseSource
+    from scoring.config import load_config
+    from scoring.quarters import parse_quarter
+
+    started = time.perf_counter()
+    try:
+        quarter = parse_quarter(args.quarter)
+    except ValueError as exc:
+        raise UsageError(f"--quarter: {exc}") from exc
+    suffix = args.out.suffix.lower()
+    if suffix not in REPORT_FORMATS:
+        raise UsageError(f"--out must end in .pptx or .pdf; got {args.out.name!r}")
+    if args.company and suffix != ".pdf":
+        raise UsageError("the firm report (--company) is a PDF: use --out FILE.pdf")
+    if not args.out.parent.is_dir():
+        raise UsageError(f"--out: folder {str(args.out.parent)!r} does not exist")
+    engine = make_engine(resolve_db_url(args.db))
+    check_connection(engine)
+    source = WarehouseSource(engine, load_config(args.config))
+    try:
+        if args.company:
+            data = build_firm_pdf(firm_report(source, args.company, quarter, args.language))
+        else:
+            content = quarterly_report(source, quarter, args.language)
+            build = build_deck if suffix == ".pptx" else build_quarterly_pdf
+            data = build(content)
+    except ReportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    args.out.write_bytes(data)
+    seconds = time.perf_counter() - started
+    print(f"wrote {args.out} ({len(data) / 1024:,.0f} KB) in {seconds:.1f} s")
+    return 0
+
+
+def run_rollup(args: argparse.Namespace) -> int:
+    """Recount the rollup for one deadline from the complaints; ingest keeps it from then on."""
+    from sqlalchemy import func, select
+
+    from queries.rollups import rebuild_rollup
+    from queries.schema import company_month_rollup, create_schema
+
+    if args.deadline_days < 0:
+        print(f"error: --deadline-days must be >= 0; got {args.deadline_days}", file=sys.stderr)
+        return 2
+    engine = make_engine(resolve_db_url(args.db))
+    check_connection(engine)
+    create_schema(engine)
+    table = company_month_rollup
+    with engine.begin() as connection:
+        rebuild_rollup(connection, args.deadline_days)
+        rows, kept = connection.execute(
+            select(func.count(), func.coalesce(func.sum(table.c.complaints), 0)).where(
+                table.c.deadline_days == args.deadline_days
+            )
+        ).one()
+    print(
+        f"rollup for a {args.deadline_days}-day deadline: {rows:,} firm-months, {kept:,} complaints"
+    )
+    return 0
+
+
 HANDLERS = {
     "generate": run_generate,
+    "rollup": run_rollup,
     "alerts": run_alerts,
     "ingest": run_ingest,
     "rank": run_rank,
     "backtest": run_backtest,
+    "report": run_report,
 }
 
 

@@ -71,6 +71,12 @@ navigation = st.navigation(
             url_path="network",
         ),
         st.Page(
+            "pages/report.py",
+            title=t("nav.report"),
+            icon=":material/description:",
+            url_path="report",
+        ),
+        st.Page(
             "pages/company.py",
             title=t("nav.company"),
             icon=":material/apartment:",

@@ -131,18 +131,34 @@ def factors_for(url: str, as_of: date) -> pl.DataFrame:
     return compute_factors(inputs_for(url, as_of), scoring_config())
 
 
-@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=64)
 def ranking_for(url: str, as_of: date, weights: tuple[tuple[str, float], ...] = ()) -> pl.DataFrame:
-    """The ranked list for a date and weights, re-ranked from cached factors (no warehouse)."""
-    return combine(factors_for(url, as_of), dict(weights) or None, scoring_config())
+    """The ranked list for a date and weights, explained in the user's language."""
+    return _ranking(url, as_of, weights, language())
 
 
-@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=24)
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=64)
+def _ranking(
+    url: str, as_of: date, weights: tuple[tuple[str, float], ...], language: str
+) -> pl.DataFrame:
+    """Re-ranked from cached factors (no warehouse) for a date, weights and language."""
+    return combine(factors_for(url, as_of), dict(weights) or None, scoring_config(), language)
+
+
 def group_ranking_for(
     url: str, as_of: date, weights: tuple[tuple[str, float], ...] = ()
 ) -> pl.DataFrame:
-    """Every corporate group scored on its members' pooled aggregates (groups of one too)."""
-    return rank_groups(inputs_for(url, as_of), scoring_config(), dict(weights) or None)
+    """Every corporate group scored on its members' pooled aggregates (groups of one too),
+    explained in the user's language."""
+    return _group_ranking(url, as_of, weights, language())
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=24)
+def _group_ranking(
+    url: str, as_of: date, weights: tuple[tuple[str, float], ...], language: str
+) -> pl.DataFrame:
+    """The group ranking for a date, weights and language."""
+    config = scoring_config()
+    return rank_groups(inputs_for(url, as_of), config, dict(weights) or None, language=language)
 
 
 @st.cache_resource(ttl=DATA_TTL_SECONDS, show_spinner=False)
@@ -170,7 +186,7 @@ def link_suggestions(url: str) -> pl.DataFrame:
 def record_link_decision(url: str, **decision: str) -> None:
     """Record an analyst's decision and drop every cached view the relations feed."""
     network.record_link_decision(engine_for(url), **decision)
-    for cached in (link_suggestions, inputs_for, factors_for, ranking_for, group_ranking_for):
+    for cached in (link_suggestions, inputs_for, factors_for, _ranking, _group_ranking):
         cached.clear()
     company_graph.clear()
 
@@ -264,9 +280,20 @@ def alert_inputs(url: str, as_of: date) -> AlertInputs:
     return fetch_alert_inputs(engine_for(url), as_of)
 
 
-@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=16)
 def alert_report(url: str, as_of: date) -> AlertReport:
-    """Surge alerts and data events as of a date."""
+    """Surge alerts and data events as of a date, in the user's language."""
+    return _alert_report(url, as_of, language())
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=16)
+def _alert_report(url: str, as_of: date, language: str) -> AlertReport:
+    """Surge alerts and data events as of a date, with evidence written in `language`."""
+    return _detected_alerts(url, as_of).in_language(language)
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=16)
+def _detected_alerts(url: str, as_of: date) -> AlertReport:
+    """The alerts run itself, shared by every language."""
     return detect_alerts(alert_inputs(url, as_of))
 
 
@@ -274,6 +301,54 @@ def alert_report(url: str, as_of: date) -> AlertReport:
 def alert_series(url: str, as_of: date, level: str, key: str) -> pl.DataFrame:
     """Weekly observed and expected counts of one alerted series."""
     return series_weeks(alert_inputs(url, as_of), level, key)
+
+
+class DashboardSource:
+    """The report source of the dashboard: its cached wrappers, so a report downloaded here
+    reuses (and shows) exactly the frames the pages show. Rankings use the configured
+    weights, as on the overview page and in `cli.py report`."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.config = scoring_config()
+
+    def ranking(self, as_of: date, language: str) -> pl.DataFrame:
+        """The cached ranking with the configured weights, explained in `language`."""
+        return _ranking(self.url, as_of, (), language)
+
+    def weekly_totals(self, complaint_filter: ComplaintFilter) -> pl.DataFrame:
+        """weekly_totals."""
+        return weekly_totals(self.url, complaint_filter)
+
+    def alert_inputs(self, as_of: date) -> AlertInputs:
+        """alert_inputs."""
+        return alert_inputs(self.url, as_of)
+
+    def warehouse_summary(self) -> dict[str, object]:
+        """warehouse_summary."""
+        return warehouse_summary(self.url)
+
+    def company_record(self, company_id: str) -> dict[str, object] | None:
+        """company_record."""
+        return company_record(self.url, company_id)
+
+    def firm_months(self, company_id: str, as_of: date) -> pl.DataFrame:
+        """firm_months."""
+        return firm_months(self.url, company_id, as_of)
+
+    def industry_months(self, industry: str, as_of: date) -> pl.DataFrame:
+        """industry_months."""
+        return industry_months(self.url, industry, as_of)
+
+    def breakdown(
+        self, dimension: str, complaint_filter: ComplaintFilter, as_of: date
+    ) -> pl.DataFrame:
+        """breakdown."""
+        return breakdown(self.url, dimension, complaint_filter, as_of)
+
+    def response_histogram(self, complaint_filter: ComplaintFilter) -> pl.DataFrame:
+        """response_histogram."""
+        return response_histogram(self.url, complaint_filter)
 
 
 # --- shared widgets ------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import plotly.graph_objects as go
@@ -10,6 +11,7 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from pages.common import (
+    DashboardSource,
     alert_report,
     available_quarters,
     breakdown,
@@ -19,6 +21,7 @@ from pages.common import (
     firm_months,
     group_ranking_for,
     industry_months,
+    language,
     plain,
     quarter_picker,
     ranking_for,
@@ -32,6 +35,8 @@ from pages.common import (
 )
 from pages.widgets import profile_link_column, profile_links, profile_url
 from queries.filters import ComplaintFilter
+from reports.content import ReportError, firm_report
+from reports.pdf import build_firm_pdf
 from scoring.groups import listed_groups
 from scoring.network import related_companies
 from scoring.profile import company_timeline, firm_history, with_shares
@@ -39,6 +44,8 @@ from scoring.windows import scoring_windows
 
 use_page_router()
 
+FIRM_REPORT_KEY = "radar.company.firm_report"
+FIRM_REQUEST_KEY = "radar.company.firm_report_requested"
 HISTORY_QUARTERS = 8
 RELATION_NAMES = (
     "parent",
@@ -88,6 +95,46 @@ columns[3].metric(t("company.complaints"), f"{firm['complaints']:,}" if firm els
 if firm:
     st.markdown(f"**{t('company.why')}:** {plain(firm['explanation'])}")
 st.caption(f"{t('company.link')}: `{profile_url(company_id, quarter)}`")
+
+# --- firm-facing report ------------------------------------------------------------------
+report_params = (url, company_id, quarter.label, language())
+report_name = f"consumer_voice_{re.sub(r'[^A-Za-z0-9_-]', '_', company_id)}_{quarter.label}.pdf"
+
+
+def request_firm_report(params: tuple[str, str, str, str]) -> None:
+    """Remember the request in the session: a button's True lasts one run, a rerun loses it."""
+    st.session_state[FIRM_REQUEST_KEY] = params
+
+
+st.button(
+    t("company.firm_report"),
+    key="company.firm_report",
+    help=t("company.firm_report_help"),
+    icon=":material/picture_as_pdf:",
+    on_click=request_firm_report,
+    args=(report_params,),
+)
+if st.session_state.get(FIRM_REQUEST_KEY) == report_params:
+    del st.session_state[FIRM_REQUEST_KEY]
+    with st.spinner(t("report.building")):
+        try:
+            firm_pdf = build_firm_pdf(
+                firm_report(DashboardSource(url), company_id, quarter, language())
+            )
+        except ReportError as exc:
+            st.error(t("error.failed", detail=str(exc)))
+        else:
+            st.session_state[FIRM_REPORT_KEY] = (report_params, firm_pdf)
+prepared_report = st.session_state.get(FIRM_REPORT_KEY)
+if prepared_report and prepared_report[0] == report_params:
+    st.download_button(
+        t("report.download", name=report_name),
+        prepared_report[1],
+        file_name=report_name,
+        mime="application/pdf",
+        key="company.firm_report_download",
+        icon=":material/download:",
+    )
 
 # --- timeline ---------------------------------------------------------------------------
 st.subheader(t("company.timeline"))

@@ -20,6 +20,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "nav.warehouse": {"en": "Warehouse", "ko": "데이터 현황"},
     "nav.alerts": {"en": "Early-warning alerts", "ko": "조기 경보"},
     "nav.network": {"en": "Corporate networks", "ko": "기업 관계망"},
+    "nav.report": {"en": "Quarterly report", "ko": "분기 보고서"},
     "setup.creating": {
         "en": "Creating the sample warehouse on first start (under a minute)…",
         "ko": "처음 실행이므로 샘플 데이터를 만드는 중입니다 (1분 이내)…",
@@ -341,6 +342,45 @@ CATALOG: dict[str, dict[str, str]] = {
         "{tier}, 점수 {score}.",
     },
     "company.network_link": {"en": "Open the network", "ko": "관계망 보기"},
+    # quarterly report page and the firm report on the profile
+    "report.heading": {"en": "Quarterly report: {quarter}", "ko": "분기 보고서: {quarter}"},
+    "report.intro": {
+        "en": "One file for the commissioners: headline figures with change on last quarter and "
+        "last year, the weekly trend, industries, the investigate and monitor list with each "
+        "firm's reasons, the quarter's surge alerts, firms that left a target tier, and a "
+        "methodology appendix. The numbers are the ones these pages show (configured weights).",
+        "ko": "위원회 보고용 파일 하나: 전분기·전년 동기 대비 주요 지표, 주별 추이, 업종별 현황, "
+        "사유를 포함한 조사·중점 모니터링 대상, 분기 중 급증 경보, 대상 등급에서 내려온 사업자, "
+        "방법론 부록. 수치는 이 대시보드 화면과 같습니다 (설정된 가중치 기준).",
+    },
+    "report.format": {"en": "Format", "ko": "형식"},
+    "report.format.pptx": {
+        "en": "PowerPoint (.pptx, editable tables and charts)",
+        "ko": "파워포인트 (.pptx, 표와 차트 편집 가능)",
+    },
+    "report.format.pdf": {"en": "PDF (prints in black and white)", "ko": "PDF (흑백 인쇄 가능)"},
+    "report.language": {"en": "Report language", "ko": "보고서 언어"},
+    "report.build": {"en": "Prepare the report", "ko": "보고서 만들기"},
+    "report.building": {"en": "Preparing the report…", "ko": "보고서를 만드는 중…"},
+    "report.download": {"en": "Download {name}", "ko": "{name} 내려받기"},
+    "report.ready": {
+        "en": "Ready: {targets} target firms, {surges} surge alerts.",
+        "ko": "완료: 대상 사업자 {targets}곳, 급증 경보 {surges}건.",
+    },
+    "report.cli": {
+        "en": "The same file from the command line:",
+        "ko": "명령줄에서 같은 파일 만들기:",
+    },
+    "company.firm_report": {
+        "en": "Consumer voice report for this firm (PDF)",
+        "ko": "이 사업자용 소비자 목소리 보고서 (PDF)",
+    },
+    "company.firm_report_help": {
+        "en": "The firm-facing report: its own complaints against pooled industry figures; no "
+        "score, tier, other firm or personal data.",
+        "ko": "사업자 송부용 보고서: 해당 사업자의 불만과 업계 합계 비교만 담으며, 점수·등급·"
+        "타사·개인정보는 없습니다.",
+    },
     # methodology
     "method.heading": {"en": "Methodology and data", "ko": "방법론 및 데이터"},
     "method.freshness": {"en": "Data freshness", "ko": "데이터 최신성"},

@@ -20,7 +20,7 @@ from queries.schema import (
     present_columns,
     rejected_rows,
 )
-from queries.sqlfunctions import days_between, median, period_start
+from queries.sqlfunctions import days_between, period_start
 
 DEFAULT_RESPONSE_DEADLINE_DAYS = 14
 NO_FILTER = ComplaintFilter()
@@ -42,7 +42,6 @@ COUNT_SCHEMA: dict[str, pl.DataType] = {
     "timely_known": pl.Int64(),
     "late": pl.Int64(),
     "response_days_sum": pl.Float64(),
-    "response_days_median": pl.Float64(),
     "amount_sum": pl.Float64(),
     "amount_n": pl.Int64(),
 }
@@ -77,7 +76,6 @@ def _status_counts(as_of: date, deadline_days: int) -> list[ColumnElement]:
         _count_if(is_late.is_not(None)).label("timely_known"),
         _count_if(is_late == true()).label("late"),
         func.sum(response_days).label("response_days_sum"),
-        median(response_days).label("response_days_median"),
         func.sum(c.amount).label("amount_sum"),
         func.count(c.amount).label("amount_n"),
     ]

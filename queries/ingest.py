@@ -13,11 +13,13 @@ from sqlalchemy import Connection, Engine, Table, insert, select
 
 from queries import cfpb
 from queries.bulk import bulk_insert, conform, insert_new_rows, table_schema
+from queries.rollups import refresh_rollups
 from queries.schema import (
     INGESTIBLE_TABLES,
     STATUSES,
     companies,
     company_aliases,
+    complaints,
     create_schema,
     ingest_runs,
     rejected_rows,
@@ -323,6 +325,8 @@ def ingest_file(
         valid = conform(checked.valid, table_schema(target))
         key = tuple(c.name for c in target.primary_key.columns)
         result.rows_loaded, result.rows_skipped = insert_new_rows(connection, target, valid, key)
+        if target is complaints and result.rows_loaded:
+            refresh_rollups(connection, valid)
         result.rejects = _rejects_frame(source, checked)
         result.rows_rejected = result.rejects.get_column(ROW).n_unique()
         result.rows_read = source.frame.height + len({r[ROW] for r in source.rejects})

@@ -50,7 +50,7 @@ companies = Table(
 complaints = Table(
     "complaints",
     metadata,
-    Column("complaint_id", String, primary_key=True),
+    Column("complaint_id", String, nullable=False),
     Column("received_date", Date, nullable=False),
     Column("company_id", String, nullable=False),
     Column("product", Text),
@@ -72,6 +72,9 @@ complaints = Table(
         "status IN ('resolved', 'unresolved', 'in_progress', 'withdrawn')",
         name="ck_complaints_status",
     ),
+    # Ingest only ever inserts ids it has not seen (an anti-join), so the key holds everywhere;
+    # on DuckDB the constraint's index would double the cost of a bulk load for no gain.
+    PrimaryKeyConstraint("complaint_id").ddl_if(dialect=ROW_STORE_DIALECTS),
 )
 
 enforcement_actions = Table(
@@ -166,6 +169,39 @@ sample_stories = Table(
     Column("product", Text),
     Column("onset_date", Date),
     Column("detail", Text),
+)
+
+# Company x month counts kept by ingest, so ranking reads about a row per firm and month instead of
+# every complaint. Counts that depend on the response deadline are kept per deadline; counts that
+# depend on the as-of date ("still open past the deadline") are kept as `pending` and
+# `in_progress`, and resolved against the as-of date when read (see queries/rollups.py).
+company_month_rollup = Table(
+    "company_month_rollup",
+    metadata,
+    Column("deadline_days", Integer, nullable=False),
+    Column("company_id", String, nullable=False),
+    Column("month_start", Date, nullable=False),
+    Column("complaints", Integer, nullable=False),
+    Column("resolved", Integer, nullable=False),
+    Column("unresolved", Integer, nullable=False),
+    Column("in_progress", Integer, nullable=False),
+    Column("withdrawn", Integer, nullable=False),
+    Column("responded", Integer, nullable=False),
+    Column("timely_known_fixed", Integer, nullable=False),
+    Column("late_fixed", Integer, nullable=False),
+    Column("pending", Integer, nullable=False),
+    Column("response_days_sum", Double),
+    Column("amount_sum", Double),
+    Column("amount_n", Integer, nullable=False),
+    PrimaryKeyConstraint("deadline_days", "company_id", "month_start"),
+)
+
+# The deadlines whose rollup is complete and kept up to date by every ingest.
+rollup_deadlines = Table(
+    "rollup_deadlines",
+    metadata,
+    Column("deadline_days", Integer, primary_key=True, autoincrement=False),
+    Column("built_at", DateTime, nullable=False),
 )
 
 for _index in (

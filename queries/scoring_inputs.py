@@ -16,13 +16,13 @@ from sqlalchemy import Engine
 
 from queries.aggregates import (
     breakdown,
-    company_period_counts,
     company_table,
     enforcement_table,
     issue_statute_table,
     relations_table,
 )
 from queries.filters import ComplaintFilter
+from queries.rollups import company_month_counts
 
 
 class WindowBounds(Protocol):
@@ -65,10 +65,10 @@ def fetch_scoring_inputs(engine: Engine, as_of: date, config: InputSettings) -> 
     return ScoringInputs(
         as_of=as_of,
         deadline_days=config.deadline_days,
-        monthly=company_period_counts(
+        monthly=company_month_counts(
             engine,
-            period="month",
-            complaint_filter=history,
+            start=history.start,
+            end=history.end,
             as_of=as_of,
             deadline_days=config.deadline_days,
         ),

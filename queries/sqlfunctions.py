@@ -64,21 +64,3 @@ def _days_between_duckdb(element: days_between, compiler, **kw) -> str:  # noqa:
 def _days_between_sqlite(element: days_between, compiler, **kw) -> str:  # noqa: ANN001
     later, earlier = (compiler.process(c, **kw) for c in element.clauses)
     return f"(julianday({later}) - julianday({earlier}))"
-
-
-class median(FunctionElement):  # noqa: N801
-    """The interpolated median (SQLite gets a Python aggregate registered on connect)."""
-
-    type = Double()
-    inherit_cache = True
-
-
-@compiles(median)
-def _median_default(element: median, compiler, **kw) -> str:  # noqa: ANN001
-    return f"median({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(median, "postgresql")
-def _median_postgresql(element: median, compiler, **kw) -> str:  # noqa: ANN001
-    value = compiler.process(element.clauses, **kw)
-    return f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {value})"

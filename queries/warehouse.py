@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-import statistics
 import tomllib
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
@@ -60,24 +59,6 @@ def describe_url(url: str) -> str:
         return "<invalid URL>"
 
 
-class _SqliteMedian:
-    """SQLite has no median aggregate; this one interpolates like DuckDB and PostgreSQL."""
-
-    def __init__(self) -> None:
-        self.values: list[float] = []
-
-    def step(self, value: float | None) -> None:
-        if value is not None:
-            self.values.append(value)
-
-    def finalize(self) -> float | None:
-        return statistics.median(self.values) if self.values else None
-
-
-def _add_sqlite_functions(dbapi_connection, _record) -> None:  # noqa: ANN001
-    dbapi_connection.create_aggregate("median", 1, _SqliteMedian)
-
-
 def make_engine(url: str) -> Engine:
     """Create an engine for any SQLAlchemy URL; the embedded DuckDB file's folder is created."""
     try:
@@ -90,8 +71,6 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(parsed)
     except NoSuchModuleError as exc:
         raise WarehouseError(f"no driver installed for {parsed.drivername!r}") from exc
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _add_sqlite_functions)
     return engine
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from queries import schema
 from queries.ingest import load_frame
+from queries.rollups import rebuild_rollups
 from queries.warehouse import make_engine
 from sample_data.generator import GeneratorConfig, build_world, generate_complaint_chunks
 
@@ -55,6 +56,9 @@ def generate_warehouse(
         progress(min(generated / max(config.complaints, 1), 1.0), f"{generated:,} complaints")
     if bar is not None:
         bar.close()
+    progress(1.0, "summing complaints per company and month")
+    with engine.begin() as connection:
+        rebuild_rollups(connection)
     progress(1.0, "done")
     return (
         f"sample warehouse: {world.companies.height} companies ({loaded_companies} new), "

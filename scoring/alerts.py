@@ -18,7 +18,7 @@ with it; such a jump is reported once, as a "data" row. docs/alerts.md explains 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from typing import Protocol
@@ -26,6 +26,7 @@ from typing import Protocol
 import numpy as np
 import polars as pl
 
+from scoring.phrases import DEFAULT_LANGUAGE, check_language, say
 from scoring.surveillance import (
     BaselineSettings,
     Evidence,
@@ -65,6 +66,11 @@ ALERT_SCHEMA: dict[str, pl.DataType] = {
     "top_firms": pl.String(),
     "top_share": pl.Float64(),
     "advisory_candidate": pl.Boolean(),
+    "peak_week": pl.Date(),
+    "peak_observed": pl.Int64(),
+    "peak_expected": pl.Float64(),
+    "during_data_event": pl.Boolean(),
+    "typical_ratio": pl.Float64(),
 }
 
 
@@ -137,6 +143,11 @@ class AlertReport:
     alerts: pl.DataFrame  # ALERT_SCHEMA
     metadata: dict[str, object]
     notes: tuple[str, ...]
+
+    def in_language(self, language: str) -> AlertReport:
+        """The same report with evidence and notes written in `language`."""
+        alerts = with_evidence(self.alerts, language)
+        return AlertReport(alerts, self.metadata, alert_notes(self.metadata, language))
 
     def for_level(self, level: str) -> pl.DataFrame:
         """One level's alerts, preceded by the data events that qualify them."""
@@ -481,6 +492,65 @@ def _fmt_p(value: float) -> str:
     return "<1e-15" if value < 1e-15 else f"{value:.2g}"
 
 
+def evidence_text(row: dict[str, object], language: str = DEFAULT_LANGUAGE) -> str:
+    """The evidence sentence of one alert row (ALERT_SCHEMA) in `language`."""
+    weeks = int(row["weeks"])
+    q_value = row["q_value"]
+    q_text = (
+        say("alert.q", language, q=_fmt_p(float(q_value)))
+        if q_value is not None and math.isfinite(float(q_value))
+        else ""
+    )
+    peak = say(
+        "alert.peak",
+        language,
+        observed=f"{row['peak_observed']:,}",
+        week=row["peak_week"],
+        expected=f"{row['peak_expected']:,.1f}",
+        p=_fmt_p(float(row["p_value"])),
+        q=q_text,
+    )
+    run = say(
+        "alert.run",
+        language,
+        weeks=say("alert.one_week" if weeks == 1 else "alert.weeks", language, n=weeks),
+        start=row["start"],
+        observed=f"{row['observed']:,}",
+        expected=f"{row['expected']:,.1f}",
+        ratio=f"{row['ratio']:.1f}",
+    )
+    text = f"{peak}; {run}"
+    if row["level"] == "data":
+        typical = row["typical_ratio"]
+        return say(
+            "alert.data_event",
+            language,
+            direction=say("alert.jumped" if row["ratio"] >= 1 else "alert.dropped", language),
+            typical=say("alert.typical", language, ratio=f"{typical:.1f}")
+            if typical is not None
+            else say("alert.typical_unknown", language),
+            evidence=text,
+        )
+    if row["during_data_event"]:
+        text += say("alert.during_event", language)
+    if row["advisory_candidate"] is not None and row["top_share"] is not None:
+        spread = {
+            "rising": row["firms_rising"],
+            "firms": row["firms"],
+            "share": round(100 * float(row["top_share"])),
+        }
+        key = "alert.advisory" if row["advisory_candidate"] else "alert.spread"
+        text += say(key, language, **spread)
+    return text
+
+
+def with_evidence(alerts: pl.DataFrame, language: str) -> pl.DataFrame:
+    """The alerts with their evidence column written in `language`."""
+    check_language(language)
+    texts = [evidence_text(row, language) for row in alerts.iter_rows(named=True)]
+    return alerts.with_columns(pl.Series("evidence", texts, dtype=pl.String))
+
+
 def _run_row(scan: Scan, level_scan: LevelScan, run: _Run, at: int) -> dict[str, object]:
     """The alert row of one run (without names and advisory fields)."""
     ev = level_scan.evidence
@@ -492,19 +562,7 @@ def _run_row(scan: Scan, level_scan: LevelScan, run: _Run, at: int) -> dict[str,
     p_value = float(ev.p_upper[run.row, strongest])
     q = level_scan.q_values[run.row, flagged]
     q_value = float(np.nanmin(q)) if np.isfinite(q).any() else math.nan
-    week_obs = ev.observed[run.row, strongest]
-    week_exp = ev.expected[run.row, strongest]
     weeks = run.last - run.start + 1
-    ratio = observed / expected if expected > 0 else math.inf
-    strongest_text = (
-        f"{week_obs:,.0f} complaints in the week of {scan.week(strongest)} vs "
-        f"{week_exp:,.1f} expected (p={_fmt_p(p_value)}"
-        + (f", q={_fmt_p(q_value)})" if math.isfinite(q_value) else ")")
-    )
-    total_text = (
-        f"{weeks} week{'s' if weeks > 1 else ''} from {scan.week(run.start)}: "
-        f"{observed:,.0f} vs {expected:,.1f} expected (x{ratio:.1f})"
-    )
     return {
         "level": level_scan.level,
         "key": level_scan.keys[run.row],
@@ -513,34 +571,29 @@ def _run_row(scan: Scan, level_scan: LevelScan, run: _Run, at: int) -> dict[str,
         "weeks": weeks,
         "observed": int(round(observed)),
         "expected": expected,
-        "ratio": ratio,
+        "ratio": observed / expected if expected > 0 else math.inf,
         "p_value": p_value,
         "q_value": q_value,
-        "evidence": f"{strongest_text}; {total_text}",
+        "evidence": None,
         "first_flagged": scan.week(run.first_flagged),
         "ongoing": run.last == at,
+        "peak_week": scan.week(strongest),
+        "peak_observed": int(round(float(ev.observed[run.row, strongest]))),
+        "peak_expected": float(ev.expected[run.row, strongest]),
+        "during_data_event": False,
+        "typical_ratio": None,
     }
 
 
 def _data_row(scan: Scan, run: _Run, at: int) -> dict[str, object]:
     """The row of one data event: the total jumped (row 0) or dropped (row 1)."""
     row = _run_row(scan, scan.data, run, at)
-    jump = run.row == 0
     typical = scan.data_typical[run.first_flagged]
-    typical_text = (
-        f"the typical firm x{typical:.1f} too"
-        if math.isfinite(typical)
-        else "too few firms judged that week to tell what the typical firm did"
-    )
     row.update(
         key=DATA_KEY,
         name=DATA_NAME,
         q_value=None,
-        evidence=(
-            f"Everything {'jumped' if jump else 'dropped'} at once ({typical_text}): "
-            f"{row['evidence']}. A data event (a new intake channel, missing data, a sampled "
-            "extract), not a surge: firms and products are judged against the total."
-        ),
+        typical_ratio=float(typical) if math.isfinite(typical) else None,
     )
     return row
 
@@ -560,20 +613,18 @@ def alerts_at(
     for level_scan in (scan.company, scan.product):
         for run in runs_as_of(level_scan, at, settings):
             row = _run_row(scan, level_scan, run, at)
-            if event_weeks[run.start : run.last + 1].any():
-                row["evidence"] = (
-                    f"{row['evidence']}; during a data event, judged against the total"
-                )
+            row["during_data_event"] = bool(event_weeks[run.start : run.last + 1].any())
             rows.append(row)
     frame = pl.DataFrame(rows, schema={k: ALERT_SCHEMA[k] for k in _ROW_KEYS}, orient="row")
     frame = _with_company_names(frame, companies)
     frame = _with_advisory(frame, company_product_weeks, companies, settings)
     order = pl.col("level").replace_strict({"data": 0, "company": 1, "product": 2}, default=3)
-    return (
+    return with_evidence(
         frame.with_columns(order.alias("_order"))
         .sort(["_order", "q_value", "p_value", "key"], nulls_last=True)
         .drop("_order")
-        .select(list(ALERT_SCHEMA))
+        .select(list(ALERT_SCHEMA)),
+        DEFAULT_LANGUAGE,
     )
 
 
@@ -592,6 +643,11 @@ _ROW_KEYS = (
     "evidence",
     "first_flagged",
     "ongoing",
+    "peak_week",
+    "peak_observed",
+    "peak_expected",
+    "during_data_event",
+    "typical_ratio",
 )
 
 
@@ -707,51 +763,28 @@ def _with_advisory(
             info = advisory_for(key, start, last, company_product_weeks, companies, settings)
         for name in extra:
             extra[name].append(None if info is None else info[name])
-    frame = frame.with_columns(
+    return frame.with_columns(
         pl.Series(name, values, dtype=ALERT_SCHEMA[name]) for name, values in extra.items()
     )
-    note = (
-        pl.when(pl.col("advisory_candidate"))
-        .then(
-            pl.format(
-                "; spans {} rising firms of {}, none above {}%: consumer-damage advisory candidate",
-                pl.col("firms_rising"),
-                pl.col("firms"),
-                (pl.col("top_share") * 100).round(0).cast(pl.Int64),
-            )
-        )
-        .when(pl.col("firms").is_not_null())
-        .then(
-            pl.format(
-                "; {} rising firms of {}, largest {}%",
-                pl.col("firms_rising"),
-                pl.col("firms"),
-                (pl.col("top_share") * 100).round(0).cast(pl.Int64),
-            )
-        )
-        .otherwise(pl.lit(""))
-    )
-    return frame.with_columns(pl.concat_str([pl.col("evidence"), note]).alias("evidence"))
 
 
 # --- public entry points -------------------------------------------------------------------
 
 
-def _notes(inputs: AlertFrames, scan: Scan, settings: AlertSettings) -> tuple[str, ...]:
-    """What the run ignored and assumed, for the metadata and the CLI's header."""
-    as_of = inputs.as_of
-    last = last_complete_week(as_of, settings.delay_weeks)
-    partial = monday(as_of)
+def alert_notes(
+    metadata: Mapping[str, object], language: str = DEFAULT_LANGUAGE
+) -> tuple[str, ...]:
+    """What the run ignored and assumed, in sentences, from the run's metadata."""
+    as_of, last = metadata["as_of"], metadata["last_complete_week"]
+    assert isinstance(as_of, date) and isinstance(last, date)
     notes = []
-    if as_of.weekday() != 6:
-        notes.append(
-            f"The week of {partial} is still filling on {as_of} and is ignored (no nowcast)."
-        )
-    if settings.delay_weeks:
-        notes.append(f"{settings.delay_weeks} more complete week(s) are ignored for late loading.")
-    notes.append(f"Weeks judged: up to the week of {last} (ending {last + timedelta(days=6)}).")
-    if scan.n_weeks == 0:
-        notes.append("No complaints before that week: nothing to judge.")
+    if metadata["partial_week_ignored"]:
+        notes.append(say("note.partial_week", language, week=monday(as_of), as_of=as_of))
+    if metadata["delay_weeks"]:
+        notes.append(say("note.delay", language, weeks=metadata["delay_weeks"]))
+    notes.append(say("note.judged", language, week=last, end=last + timedelta(days=6)))
+    if metadata["weeks"] == 0:
+        notes.append(say("note.empty", language))
     return tuple(notes)
 
 
@@ -770,6 +803,7 @@ def _metadata(
         "partial_week_ignored": inputs.as_of.weekday() != 6,
         "reporting_delay": "ignore the still-filling week"
         + (f" and {settings.delay_weeks} more" if settings.delay_weeks else ""),
+        "delay_weeks": settings.delay_weeks,
         "first_week": scan.first_week,
         "weeks": scan.n_weeks,
         "companies_tested": tested(scan.company),
@@ -793,9 +827,8 @@ def detect_alerts(inputs: AlertFrames, settings: AlertSettings | None = None) ->
         alerts = pl.DataFrame(schema=ALERT_SCHEMA)
     else:
         alerts = alerts_at(scan, at, settings, inputs.companies, inputs.company_product_weeks)
-    return AlertReport(
-        alerts, _metadata(inputs, scan, settings, at), _notes(inputs, scan, settings)
-    )
+    metadata = _metadata(inputs, scan, settings, at)
+    return AlertReport(alerts, metadata, alert_notes(metadata))
 
 
 def backfill_alerts(

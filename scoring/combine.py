@@ -12,7 +12,8 @@ import numpy as np
 import polars as pl
 
 from scoring.config import FACTORS, ScoringConfig, Weights
-from scoring.factors import PHRASE_PREFIX
+from scoring.factors import PHRASE_PREFIX, phrase_column
+from scoring.phrases import DEFAULT_LANGUAGE, LANGUAGES, check_language, fill, say
 
 LEAD_COLUMNS: tuple[str, ...] = (
     "rank",
@@ -27,7 +28,7 @@ LEAD_COLUMNS: tuple[str, ...] = (
     "explanation",
 )
 LEADING_FACTORS = 3
-NOTHING_TO_EXPLAIN = "no factor above its peer level"
+NOTHING_TO_EXPLAIN = say("nothing", DEFAULT_LANGUAGE)
 SCORE_DECIMALS = 9  # ties are judged on the score rounded here, so float noise cannot reorder
 
 
@@ -47,7 +48,7 @@ def _check_factors(factors: pl.DataFrame) -> None:
         "company_id",
         "complaints",
         *[f"{f}_factor" for f in FACTORS],
-        *[PHRASE_PREFIX + f for f in FACTORS],
+        *[phrase_column(f, language) for f in FACTORS for language in LANGUAGES],
     ]
     for name in needed:
         if name not in factors.columns:
@@ -56,8 +57,10 @@ def _check_factors(factors: pl.DataFrame) -> None:
             )
 
 
-def tier_expression(config: ScoringConfig) -> tuple[pl.Expr, pl.Expr]:
-    """The tier of each firm and the rule that put it there, from score and evidence.
+def tier_expression(
+    config: ScoringConfig, language: str = DEFAULT_LANGUAGE
+) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """The tier of each firm, the rule that put it there, and whether the evidence floor capped it.
 
     investigate: >= min_complaints complaints and score >= tiers.investigate;
     monitor: >= min_complaints complaints and score >= tiers.monitor;
@@ -66,7 +69,7 @@ def tier_expression(config: ScoringConfig) -> tuple[pl.Expr, pl.Expr]:
     """
     score, n = pl.col("score"), pl.col("complaints")
     enough = n >= config.min_complaints
-    short = f"fewer than {config.min_complaints} complaints: at most watch"
+    minimum = config.min_complaints
     tier = (
         pl.when(enough & (score >= config.investigate_score))
         .then(pl.lit("investigate"))
@@ -76,24 +79,23 @@ def tier_expression(config: ScoringConfig) -> tuple[pl.Expr, pl.Expr]:
         .then(pl.lit("watch"))
         .otherwise(pl.lit("none"))
     )
+    capped = ~enough & (score >= config.monitor_score)
+
+    def rule_text(key: str, threshold: float) -> pl.Expr:
+        return pl.lit(say(key, language, score=f"{threshold:g}", minimum=minimum))
+
     rule = (
         pl.when(enough & (score >= config.investigate_score))
-        .then(
-            pl.lit(
-                f"score >= {config.investigate_score:g} with >= {config.min_complaints} complaints"
-            )
-        )
+        .then(rule_text("tier.investigate", config.investigate_score))
         .when(enough & (score >= config.monitor_score))
-        .then(
-            pl.lit(f"score >= {config.monitor_score:g} with >= {config.min_complaints} complaints")
-        )
-        .when(~enough & (score >= config.monitor_score))
-        .then(pl.lit(short))
+        .then(rule_text("tier.monitor", config.monitor_score))
+        .when(capped)
+        .then(rule_text("tier.capped", config.monitor_score))
         .when(score >= config.watch_score)
-        .then(pl.lit(f"score >= {config.watch_score:g}"))
-        .otherwise(pl.lit(f"score < {config.watch_score:g}"))
+        .then(rule_text("tier.watch", config.watch_score))
+        .otherwise(rule_text("tier.none", config.watch_score))
     )
-    return tier, rule
+    return tier, rule, capped
 
 
 def leading_factors(contributions: np.ndarray) -> pl.DataFrame:
@@ -111,8 +113,10 @@ def leading_factors(contributions: np.ndarray) -> pl.DataFrame:
     )
 
 
-def explanation_expression(leads: int, inherits: bool = False) -> pl.Expr:
-    """Join the phrases named by the `_lead0`.. columns; NOTHING_TO_EXPLAIN when there are none.
+def explanation_expression(
+    leads: int, language: str = DEFAULT_LANGUAGE, inherits: bool = False
+) -> pl.Expr:
+    """Join the phrases named by the `_lead0`.. columns; the 'nothing' sentence when none.
 
     With `inherits` (the factors carry inherited_actions), a firm that inherited a predecessor's
     record always has the repeat phrase, which names the predecessor, even when repeat
@@ -121,9 +125,9 @@ def explanation_expression(leads: int, inherits: bool = False) -> pl.Expr:
     parts = []
     for j in range(leads):
         lead = pl.col(f"_lead{j}")
-        phrase = pl.when(lead == 0).then(pl.col(PHRASE_PREFIX + FACTORS[0]))
+        phrase = pl.when(lead == 0).then(pl.col(phrase_column(FACTORS[0], language)))
         for k, factor in enumerate(FACTORS[1:], start=1):
-            phrase = phrase.when(lead == k).then(pl.col(PHRASE_PREFIX + factor))
+            phrase = phrase.when(lead == k).then(pl.col(phrase_column(factor, language)))
         parts.append(phrase.otherwise(None))
     if inherits:
         repeat = FACTORS.index("repeat")
@@ -131,24 +135,30 @@ def explanation_expression(leads: int, inherits: bool = False) -> pl.Expr:
         for j in range(leads):
             led = led | (pl.col(f"_lead{j}") == repeat)
         parts.append(
-            pl.when((pl.col("inherited_actions") > 0) & ~led).then(pl.col(PHRASE_PREFIX + "repeat"))
+            pl.when((pl.col("inherited_actions") > 0) & ~led).then(
+                pl.col(phrase_column("repeat", language))
+            )
         )
     joined = pl.concat_str(parts, separator="; ", ignore_nulls=True)
-    return pl.when(joined.str.len_chars() > 0).then(joined).otherwise(pl.lit(NOTHING_TO_EXPLAIN))
+    nothing = say("nothing", language)
+    return pl.when(joined.str.len_chars() > 0).then(joined).otherwise(pl.lit(nothing))
 
 
 def combine(
     factors: pl.DataFrame,
     weights: Weights | Mapping[str, float] | None = None,
     config: ScoringConfig | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> pl.DataFrame:
     """Rank firms: contribution = factor points x weight / sum of weights; score = their sum.
 
     Ties are broken by complaints (more first), then company_id, so the order is always the
     same. Firms with fewer than `min_complaints` complaints never reach investigate or monitor;
     their explanation says so when that rule capped them. Null factor points count as 0.
+    Explanations and tier rules are written in `language` (scoring.phrases.LANGUAGES).
     """
     config = config or ScoringConfig()
+    check_language(language)
     _check_factors(factors)
     shares = resolve_weights(weights, config).normalised()
     # Arithmetic in numpy, text and ordering in one lazy polars query: this step reruns on every
@@ -164,8 +174,10 @@ def combine(
     numeric = [pl.Series(f"{f}_factor", points[:, j]) for j, f in enumerate(FACTORS)]
     numeric += [pl.Series(f"{f}_contribution", contributions[:, j]) for j, f in enumerate(FACTORS)]
     numeric.append(pl.Series("score", score))
-    tier, rule = tier_expression(config)
-    explanation = explanation_expression(leads.width, "inherited_actions" in factors.columns)
+    tier, rule, capped = tier_expression(config, language)
+    explanation = explanation_expression(
+        leads.width, language, "inherited_actions" in factors.columns
+    )
     pairs = [c for f in FACTORS for c in (f"{f}_factor", f"{f}_contribution")]
     used = {*LEAD_COLUMNS, *pairs}
     rest = [c for c in factors.columns if c not in used and not c.startswith(PHRASE_PREFIX)]
@@ -179,8 +191,15 @@ def combine(
         .lazy()
         .with_columns(tier.alias("tier"), rule.alias("tier_rule"), explanation.alias("explanation"))
         .with_columns(
-            pl.when(pl.col("tier_rule").str.starts_with("fewer than"))
-            .then(pl.format("{} ({})", pl.col("explanation"), pl.col("tier_rule")))
+            pl.when(capped)
+            .then(
+                fill(
+                    "explanation.capped",
+                    language,
+                    explanation=pl.col("explanation"),
+                    rule=pl.col("tier_rule"),
+                )
+            )
             .otherwise(pl.col("explanation"))
             .alias("explanation"),
             pl.lit(0, dtype=pl.Int64).alias("rank"),

@@ -36,3 +36,12 @@ def xlsx_bytes(frame: pl.DataFrame, sheet: str = "Sheet1") -> bytes:
         buffer, worksheet=sheet, autofit=True, include_header=True
     )
     return buffer.getvalue()
+
+
+def neutral_text(value: str) -> str:
+    """One text value as a spreadsheet stores text: an apostrophe before a formula's first sign.
+
+    For text written into workbooks by other libraries (the data sheet behind a PowerPoint
+    chart), where the frame-wide `neutralise_formulas` does not reach.
+    """
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value

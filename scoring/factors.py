@@ -20,7 +20,8 @@ import polars as pl
 from scoring import stats
 from scoring.config import ScoringConfig
 from scoring.network import successor_closure
-from scoring.pooling import MEMBERS_BASIS, pool_actions, pool_firms, pool_issues
+from scoring.phrases import LANGUAGES, action_name, action_past, fill
+from scoring.pooling import MEMBERS_BASIS, MIXED, pool_actions, pool_firms, pool_issues
 from scoring.windows import Windows, add_months, scoring_windows
 
 UNKNOWN_INDUSTRY = "(unknown)"
@@ -37,7 +38,11 @@ CURRENT_COUNTS: tuple[str, ...] = (
     "amount_n",
 )
 PHRASE_PREFIX = "_phrase_"
-LABEL_COLUMNS: tuple[str, ...] = ("_peers_text", "_trend_text")
+
+
+def phrase_column(factor: str, language: str) -> str:
+    """The hidden column holding one factor's evidence sentence in one language."""
+    return f"{PHRASE_PREFIX}{language}_{factor}"
 
 
 class InputsLike(Protocol):
@@ -101,7 +106,7 @@ def compute_factors(
             window_end=pl.lit(windows.current_end),
             priors_from=pl.lit(priors.source),
         )
-        .drop(LABEL_COLUMNS)
+        .drop(MIXED)
         .sort("company_id")
     )
 
@@ -111,9 +116,9 @@ def peer_frame(inputs: InputsLike, windows: Windows, config: ScoringConfig) -> p
 
     Expected complaints, peer unresolved and late rates, the funnel target, the industry trend
     that growth is tested against and the peer severity and claim levels: everything computed
-    over the firm's industry happens here, so a group can pool its members' yardsticks. Text
-    labels for the phrases (`_peers_text`, `_trend_text`) are dropped before the result leaves
-    compute_factors.
+    over the firm's industry happens here, so a group can pool its members' yardsticks. The
+    flag MIXED (false for a firm; true for a group whose members span several industries)
+    picks the phrases that say "its members' industry peers"; compute_factors drops it.
     """
     frame = prepared(firm_counts(inputs.companies, inputs.monthly, windows))
     frame = growth_peers(frame)
@@ -122,10 +127,15 @@ def peer_frame(inputs: InputsLike, windows: Windows, config: ScoringConfig) -> p
     target = (pl.col("unresolved_n").sum().over("industry") + 0.5) / (
         pl.col("decided").sum().over("industry") + 1.0
     )
-    return frame.with_columns(
-        target.alias("unresolved_funnel_target"),
-        pl.format("other {} firms", pl.col("industry")).alias("_peers_text"),
-        pl.format("the {} trend", pl.col("industry")).alias("_trend_text"),
+    return frame.with_columns(target.alias("unresolved_funnel_target"), pl.lit(False).alias(MIXED))
+
+
+def _peer_phrase(key: str, language: str, **slots: pl.Expr | str | int | float) -> pl.Expr:
+    """A factor sentence against the firm's industry peers, or its members' for a mixed group."""
+    return (
+        pl.when(pl.col(MIXED))
+        .then(fill(f"{key}.mixed", language, **{k: v for k, v in slots.items() if k != "industry"}))
+        .otherwise(fill(key, language, **slots))
     )
 
 
@@ -399,26 +409,30 @@ def volume_factor(
         _series("volume_factor", points),
         pl.lit(description).alias("volume_prior"),
     )
-    basis = pl.col("volume_basis")
+    return frame.with_columns(
+        _volume_phrase(language).alias(phrase_column("volume", language)) for language in LANGUAGES
+    )
+
+
+def _volume_phrase(language: str) -> pl.Expr:
+    basis, industry, expected = pl.col("volume_basis"), pl.col("industry"), pl.col("expected")
     expected_text = (
         pl.when(basis == "exposure")
-        .then(pl.format("the {} expected for its size", _whole(pl.col("expected"))))
+        .then(fill("volume.exposure", language, expected=_whole(expected)))
         .when(basis == MEMBERS_BASIS)
-        .then(pl.format("the {} expected for its members", _whole(pl.col("expected"))))
+        .then(fill("volume.members", language, expected=_whole(expected)))
         .when(basis == "own share")
-        .then(pl.format("its usual share of {} complaints", pl.col("industry")))
-        .otherwise(
-            pl.format("a typical {} firm's {}", pl.col("industry"), _whole(pl.col("expected")))
-        )
+        .then(fill("volume.own_share", language, industry=industry))
+        .otherwise(fill("volume.typical", language, industry=industry, expected=_whole(expected)))
     )
-    phrase = pl.format(
-        "{} complaints, {}x {} (at least {}x)",
-        _whole(pl.col("complaints")),
-        _one_decimal(pl.col("oe_ratio")),
-        expected_text,
-        _one_decimal(pl.col("eb05")),
+    return fill(
+        "volume",
+        language,
+        complaints=_whole(pl.col("complaints")),
+        ratio=_one_decimal(pl.col("oe_ratio")),
+        expected=expected_text,
+        eb05=_one_decimal(pl.col("eb05")),
     )
-    return frame.with_columns(phrase.alias(PHRASE_PREFIX + "volume"))
 
 
 # --- growth ----------------------------------------------------------------------------------
@@ -492,27 +506,31 @@ def growth_factor(frame: pl.DataFrame, config: ScoringConfig) -> pl.DataFrame:
         _series("growth_q", q),
         _series("growth_factor", _points(points, config.factor_cap)),
     )
-    change = _change_text
-    phrase = pl.format(
-        "complaints {} on last quarter and {} on a year earlier "
-        "({}x its baseline allowing for {}; adj. p{})",
-        change("complaints_previous", "growth"),
-        change("complaints_year_ago", "growth_yoy"),
-        _one_decimal(pl.col("growth_rr")),
-        pl.col("_trend_text"),
-        _pvalue(pl.col("growth_q")),
+    return frame.with_columns(
+        _growth_phrase(language).alias(phrase_column("growth", language)) for language in LANGUAGES
     )
-    return frame.with_columns(phrase.alias(PHRASE_PREFIX + "growth"))
 
 
-def _change_text(base_column: str, ratio_column: str) -> pl.Expr:
+def _growth_phrase(language: str) -> pl.Expr:
+    return _peer_phrase(
+        "growth",
+        language,
+        previous=_change_text("complaints_previous", "growth", language),
+        year_ago=_change_text("complaints_year_ago", "growth_yoy", language),
+        ratio=_one_decimal(pl.col("growth_rr")),
+        industry=pl.col("industry"),
+        q=_pvalue(pl.col("growth_q")),
+    )
+
+
+def _change_text(base_column: str, ratio_column: str, language: str) -> pl.Expr:
     ratio = pl.col(ratio_column)
     return (
         pl.when(pl.col(base_column) == 0)
-        .then(pl.format("{} from none", _whole(pl.col("complaints"))))
+        .then(fill("growth.from_none", language, complaints=_whole(pl.col("complaints"))))
         .when(ratio >= 1)
-        .then(pl.format("up {}x", _one_decimal(ratio)))
-        .otherwise(pl.format("down to {}x", _one_decimal(ratio)))
+        .then(fill("growth.up", language, ratio=_one_decimal(ratio)))
+        .otherwise(fill("growth.down", language, ratio=_one_decimal(ratio)))
     )
 
 
@@ -588,17 +606,19 @@ def unresolved_factor(frame: pl.DataFrame, strength: float, config: ScoringConfi
         .then(pl.lit("below 95% limit"))
         .otherwise(pl.lit("within limits"))
     )
-    phrase = pl.format(
-        "{} unresolved ({} of {} decided) vs {} at {}",
-        _percent(rate),
-        _whole(pl.col("unresolved_n")),
-        _whole(pl.col("decided")),
-        _percent(pl.col("peer_unresolved_rate")),
-        pl.col("_peers_text"),
-    )
-    return frame.with_columns(
-        position.alias("unresolved_funnel"), phrase.alias(PHRASE_PREFIX + "unresolved")
-    )
+    phrases = [
+        _peer_phrase(
+            "unresolved",
+            language,
+            rate=_percent(rate),
+            unresolved=_whole(pl.col("unresolved_n")),
+            decided=_whole(pl.col("decided")),
+            peer=_percent(pl.col("peer_unresolved_rate")),
+            industry=pl.col("industry"),
+        ).alias(phrase_column("unresolved", language))
+        for language in LANGUAGES
+    ]
+    return frame.with_columns(position.alias("unresolved_funnel"), *phrases)
 
 
 def timeliness_factor(
@@ -613,16 +633,19 @@ def timeliness_factor(
     frame = frame.with_columns(
         _series("timeliness_factor", _points(_log2_ratio(shrunk, peer), config.factor_cap))
     )
-    phrase = pl.format(
-        "{} not answered within {} days ({} of {}) vs {} at {}",
-        _percent(pl.col("late_rate")),
-        pl.lit(deadline_days),
-        _whole(pl.col("late")),
-        _whole(pl.col("timely_known")),
-        _percent(pl.col("peer_late_rate")),
-        pl.col("_peers_text"),
+    return frame.with_columns(
+        _peer_phrase(
+            "timeliness",
+            language,
+            rate=_percent(pl.col("late_rate")),
+            days=deadline_days,
+            late=_whole(pl.col("late")),
+            known=_whole(pl.col("timely_known")),
+            peer=_percent(pl.col("peer_late_rate")),
+            industry=pl.col("industry"),
+        ).alias(phrase_column("timeliness", language))
+        for language in LANGUAGES
     )
-    return frame.with_columns(phrase.alias(PHRASE_PREFIX + "timeliness"))
 
 
 # --- severity --------------------------------------------------------------------------------
@@ -706,26 +729,33 @@ def severity_factor(frame: pl.DataFrame, config: ScoringConfig) -> pl.DataFrame:
         _series("_issue_part", issue_part),
         _series("_amount_part", amount_part),
     )
-    issue_text = pl.format(
-        "issue mix {}x as severe as at {}",
-        _one_decimal(pl.col("severity_index") / pl.col("peer_severity_index")),
-        pl.col("_peers_text"),
+    return frame.with_columns(
+        _severity_phrase(language).alias(phrase_column("severity", language))
+        for language in LANGUAGES
+    ).drop("_issue_part", "_amount_part")
+
+
+def _severity_phrase(language: str) -> pl.Expr:
+    industry = pl.col("industry")
+    issue_text = _peer_phrase(
+        "severity.issues",
+        language,
+        ratio=_one_decimal(pl.col("severity_index") / pl.col("peer_severity_index")),
+        industry=industry,
     )
-    amount_text = pl.format(
-        "average claim {} ({} claims) vs {} at {}",
-        _thousands(pl.col("amount_mean")),
-        _whole(pl.col("amount_n")),
-        _thousands(pl.col("peer_amount_mean")),
-        pl.col("_peers_text"),
+    amount_text = _peer_phrase(
+        "severity.amount",
+        language,
+        mean=_thousands(pl.col("amount_mean")),
+        claims=_whole(pl.col("amount_n")),
+        peer=_thousands(pl.col("peer_amount_mean")),
+        industry=industry,
     )
-    phrase = pl.concat_str(
+    return pl.concat_str(
         pl.when(pl.col("_issue_part") > 0).then(issue_text),
         pl.when(pl.col("_amount_part") > 0).then(amount_text),
         separator=", ",
         ignore_nulls=True,
-    )
-    return frame.with_columns(phrase.alias(PHRASE_PREFIX + "severity")).drop(
-        "_issue_part", "_amount_part"
     )
 
 
@@ -769,14 +799,11 @@ def _action_summary(actions: pl.DataFrame) -> pl.DataFrame:
         .agg(pl.len().cast(pl.Int64).alias("k"))
         .sort(["company_id", "k", "action"], descending=[False, True, False])
         .with_columns(
-            text=pl.format(
-                "{} {}",
-                pl.col("k"),
-                pl.when(pl.col("k") == 1).then(pl.col("action")).otherwise(pl.col("action") + "s"),
-            )
+            _action_count_text(language).alias(phrase_column("actions", language))
+            for language in LANGUAGES
         )
         .group_by("company_id", maintain_order=True)
-        .agg(pl.col("text").str.join(", ").alias("prior_action_summary"))
+        .agg(pl.col(phrase_column("actions", language)).str.join(", ") for language in LANGUAGES)
     )
     totals = actions.group_by("company_id").agg(
         prior_actions=pl.len().cast(pl.Int64),
@@ -785,6 +812,17 @@ def _action_summary(actions: pl.DataFrame) -> pl.DataFrame:
         first_prior_action=pl.col("action_date").min(),
     )
     return totals.join(by_kind, on="company_id", how="left")
+
+
+def _action_count_text(language: str) -> pl.Expr:
+    """'2 fines' / '과징금 2건': the count of one kind of action."""
+    k, action = pl.col("k"), pl.col("action")
+    names = action_name(language)
+    if names:
+        named = action.replace(names)
+    else:
+        named = pl.when(k == 1).then(action).otherwise(action + "s")
+    return fill("repeat.action", language, count=k, action=named)
 
 
 def returning_statutes(
@@ -823,30 +861,17 @@ def returning_statutes(
     )
 
 
-# How an inherited action reads after "successor of X, ...".
-ACTION_PAST: dict[str, str] = {
-    "fine": "fined",
-    "warning": "warned",
-    "corrective order": "given a corrective order",
-    "consent decree": "put under a consent decree",
-}
-
-
 def successor_texts(actions: pl.DataFrame, companies: pl.DataFrame) -> pl.DataFrame:
-    """Per firm that inherited actions: 'Jeil Tours Corp. (C01039, fined 2025-03)'.
+    """Per firm that inherited actions, in each language: 'Jeil Tours Corp. (C01039, fined
+    2025-03)'.
 
-    One entry per predecessor (name from the companies table, else only its id), with the
+    One entry per predecessor (name from the companies table, else only its id) with the
     predecessor's latest inherited action and its month; several predecessors are joined by
-    "; ", in id order.
+    "; ", in id order. Columns: company_id and successor_of_<language>.
     """
     names = companies.select(
         pl.col("company_id").alias("inherited_from"), pl.col("name").alias("_name")
     ).unique("inherited_from", keep="first")
-    verb = (
-        pl.col("action")
-        .replace_strict(ACTION_PAST, default=pl.col("action"))
-        .fill_null("sanctioned")
-    )
     latest = (
         actions.filter(pl.col("inherited_from").is_not_null())
         .sort("company_id", "inherited_from", "action_date", "action_id")
@@ -854,28 +879,40 @@ def successor_texts(actions: pl.DataFrame, companies: pl.DataFrame) -> pl.DataFr
         .last()
         .join(names, on="inherited_from", how="left")
         .with_columns(
-            text=pl.when(pl.col("_name").is_not_null())
-            .then(
-                pl.format(
-                    "{} ({}, {} {})",
-                    pl.col("_name"),
-                    pl.col("inherited_from"),
-                    verb,
-                    pl.col("action_date").dt.strftime("%Y-%m"),
-                )
-            )
-            .otherwise(
-                pl.format(
-                    "{} ({} {})",
-                    pl.col("inherited_from"),
-                    verb,
-                    pl.col("action_date").dt.strftime("%Y-%m"),
-                )
-            )
+            _successor_entry(language).alias(f"successor_of_{language}") for language in LANGUAGES
         )
     )
     return latest.group_by("company_id", maintain_order=True).agg(
-        pl.col("text").str.join("; ").alias("successor_of")
+        pl.col(f"successor_of_{language}").str.join("; ") for language in LANGUAGES
+    )
+
+
+def _successor_entry(language: str) -> pl.Expr:
+    """One predecessor with its latest action, e.g. 'Jeil Tours Corp. (C01039, fined 2025-03)'."""
+    action = pl.col("action").fill_null("action")
+    verb = action.replace_strict(action_past(language), default=action)
+    month = pl.col("action_date").dt.strftime("%Y-%m")
+    return (
+        pl.when(pl.col("_name").is_not_null())
+        .then(
+            fill(
+                "successor.named",
+                language,
+                name=pl.col("_name"),
+                company_id=pl.col("inherited_from"),
+                action=verb,
+                month=month,
+            )
+        )
+        .otherwise(
+            fill(
+                "successor.id",
+                language,
+                company_id=pl.col("inherited_from"),
+                action=verb,
+                month=month,
+            )
+        )
     )
 
 
@@ -905,28 +942,41 @@ def repeat_factor(
     points = np.log2(1.0 + frame["prior_actions"].to_numpy().astype(np.float64))
     points = points + config.returning_bonus * frame["returning_statute"].is_not_null().to_numpy()
     frame = frame.with_columns(_series("repeat_factor", _points(points, config.factor_cap)))
-    inherited = pl.col("inherited_actions")
-    successor = (
+    return (
+        frame.with_columns(
+            _repeat_phrase(language).alias(phrase_column("repeat", language))
+            for language in LANGUAGES
+        )
+        .drop(phrase_column("actions", language) for language in LANGUAGES)
+        .rename({"successor_of_en": "successor_of"})
+        .drop(f"successor_of_{language}" for language in LANGUAGES if language != "en")
+    )
+
+
+def _repeat_phrase(language: str) -> pl.Expr:
+    inherited, successor_of = pl.col("inherited_actions"), pl.col(f"successor_of_{language}")
+    lineage = (
         pl.when(inherited == 0)
         .then(pl.lit(""))
         .when(inherited == pl.col("prior_actions"))
-        .then(pl.format(" as successor of {}", pl.col("successor_of")))
-        .otherwise(pl.format(", {} of them as successor of {}", inherited, pl.col("successor_of")))
-    )
-    returning = pl.when(pl.col("returning_statute").is_not_null()).then(
-        pl.format(
-            ", {} complaints again ({} this quarter)",
-            pl.col("returning_statute"),
-            pl.col("returning_complaints"),
+        .then(fill("repeat.successor_all", language, predecessors=successor_of))
+        .otherwise(
+            fill("repeat.successor_some", language, count=inherited, predecessors=successor_of)
         )
     )
-    phrase = pl.concat_str(
-        pl.format(
-            "{} since {}",
-            pl.col("prior_action_summary"),
-            pl.col("first_prior_action").dt.year(),
-        ),
-        successor,
-        returning.otherwise(pl.lit("")),
+    returning = pl.when(pl.col("returning_statute").is_not_null()).then(
+        fill(
+            "repeat.returning",
+            language,
+            statute=pl.col("returning_statute"),
+            complaints=pl.col("returning_complaints"),
+        )
     )
-    return frame.with_columns(phrase.alias(PHRASE_PREFIX + "repeat"))
+    return fill(
+        "repeat",
+        language,
+        actions=pl.col(phrase_column("actions", language)),
+        year=pl.col("first_prior_action").dt.year(),
+        inherited=lineage,
+        returning=returning.otherwise(pl.lit("")),
+    )

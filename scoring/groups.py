@@ -17,6 +17,7 @@ from scoring.combine import combine
 from scoring.config import FACTORS, ScoringConfig, Weights
 from scoring.factors import InputsLike, compute_factors, peer_frame, prior_actions
 from scoring.network import build_graph, group_membership, successor_closure
+from scoring.phrases import DEFAULT_LANGUAGE, check_language, fill
 from scoring.pooling import with_groups
 
 GROUP_LEAD_COLUMNS: tuple[str, ...] = (
@@ -37,18 +38,6 @@ GROUP_LEAD_COLUMNS: tuple[str, ...] = (
 )
 MAX_DRIVERS = 3
 MIN_EXCESS = 0.5  # below half a complaint (or action) a member drives nothing
-# What each factor's excess counts (one, several), after "+N" for the first driver named.
-DRIVER_UNITS: dict[str, tuple[str, str]] = {
-    "volume": ("complaint above expected", "complaints above expected"),
-    "growth": ("complaint above its baseline", "complaints above its baseline"),
-    "unresolved": ("unresolved above the peer rate", "unresolved above the peer rate"),
-    "timeliness": ("late answer above the peer rate", "late answers above the peer rate"),
-    "severity": (
-        "severity-weighted complaint above peers",
-        "severity-weighted complaints above peers",
-    ),
-    "repeat": ("enforcement action", "enforcement actions"),
-}
 
 
 def membership_for(inputs: InputsLike) -> pl.DataFrame:
@@ -100,7 +89,10 @@ def member_excess(inputs: InputsLike, config: ScoringConfig) -> pl.DataFrame:
 
 
 def driver_texts(
-    ranked: pl.DataFrame, excess: pl.DataFrame, membership: pl.DataFrame
+    ranked: pl.DataFrame,
+    excess: pl.DataFrame,
+    membership: pl.DataFrame,
+    language: str = DEFAULT_LANGUAGE,
 ) -> pl.DataFrame:
     """Per group of two or more: the members that drive its leading factor, as text and ids.
 
@@ -140,31 +132,7 @@ def driver_texts(
             _rank=pl.int_range(pl.len()).over("group_id"),
             _amount=pl.col("excess").round(0).cast(pl.Int64),
         )
-        .with_columns(
-            _units=pl.when(pl.col("_amount") == 1)
-            .then(pl.col("factor").replace_strict({f: u[0] for f, u in DRIVER_UNITS.items()}))
-            .otherwise(pl.col("factor").replace_strict({f: u[1] for f, u in DRIVER_UNITS.items()}))
-        )
-        .with_columns(
-            _text=pl.when(pl.col("_rank") == 0)
-            .then(
-                pl.format(
-                    "{} ({}, +{} {})",
-                    pl.col("name").fill_null(pl.col("company_id")),
-                    pl.col("company_id"),
-                    pl.col("_amount"),
-                    pl.col("_units"),
-                )
-            )
-            .otherwise(
-                pl.format(
-                    "{} ({}, +{})",
-                    pl.col("name").fill_null(pl.col("company_id")),
-                    pl.col("company_id"),
-                    pl.col("_amount"),
-                )
-            )
-        )
+        .with_columns(_text=_driver_text(language))
     )
     return top.group_by("group_id", maintain_order=True).agg(
         pl.col("_text").str.join(", ").alias("drivers"),
@@ -172,11 +140,34 @@ def driver_texts(
     )
 
 
+def _driver_text(language: str) -> pl.Expr:
+    """'Yeoreum Home Tech Inc. (C00828, +22 complaints above its baseline)' for the first driver
+    named (its unit says what is counted), 'Name (id, +16)' for the next ones."""
+    name = pl.col("name").fill_null(pl.col("company_id"))
+    amount = pl.col("_amount")
+    units = pl.lit("")
+    for factor in FACTORS:
+        one = fill(f"driver.{factor}.one", language)
+        many = fill(f"driver.{factor}", language)
+        units = (
+            pl.when(pl.col("factor") == factor)
+            .then(pl.when(amount == 1).then(one).otherwise(many))
+            .otherwise(units)
+        )
+    company_id = pl.col("company_id")
+    first = fill(
+        "driver.first", language, name=name, company_id=company_id, amount=amount, units=units
+    )
+    other = fill("driver.next", language, name=name, company_id=company_id, amount=amount)
+    return pl.when(pl.col("_rank") == 0).then(first).otherwise(other)
+
+
 def rank_groups(
     inputs: InputsLike,
     config: ScoringConfig | None = None,
     weights: Weights | Mapping[str, float] | None = None,
     membership: pl.DataFrame | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> pl.DataFrame:
     """Rank every group on its members' pooled aggregates, with the same factors and tiers.
 
@@ -184,19 +175,28 @@ def rank_groups(
     then every factor's points, contribution and evidence as for firms); rank and rank_all
     are both the rank among all of them (see `listed_groups`). The explanation is the group's
     own (from the pooled numbers), followed for groups of two or more by "members driving it:
-    ..." (see `driver_texts`).
+    ..." (see `driver_texts`), in `language`.
     `membership` defaults to the groups of the recorded relations (`membership_for`).
     """
     config = config or ScoringConfig()
+    check_language(language)
     membership = membership_for(inputs) if membership is None else membership
-    ranked = combine(compute_factors(inputs, config, groups=membership), weights, config)
-    drivers = driver_texts(ranked, member_excess(inputs, config), membership)
+    factors = compute_factors(inputs, config, groups=membership)
+    ranked = combine(factors, weights, config, language)
+    drivers = driver_texts(ranked, member_excess(inputs, config), membership, language)
     ranked = (
         ranked.rename({"company_id": "group_id"})
         .join(drivers, on="group_id", how="left")
         .with_columns(
             pl.when(pl.col("drivers").is_not_null())
-            .then(pl.format("{}; members driving it: {}", pl.col("explanation"), pl.col("drivers")))
+            .then(
+                fill(
+                    "driver.explanation",
+                    language,
+                    explanation=pl.col("explanation"),
+                    drivers=pl.col("drivers"),
+                )
+            )
             .otherwise(pl.col("explanation"))
             .alias("explanation")
         )

@@ -46,8 +46,9 @@ WEIGHTED: dict[str, str] = {
     "peer_amount_mean": "amount_n",
 }
 MEMBERS_BASIS = "members"
-MIXED_PEERS = "its members' industry peers"
-MIXED_TREND = "its members' industry trends"
+# True for a group whose members span several industries: its phrases then speak of "its
+# members' industry peers" rather than of one industry.
+MIXED = "_mixed_peers"
 
 
 def with_groups(frame: pl.DataFrame, membership: pl.DataFrame) -> pl.DataFrame:
@@ -76,7 +77,7 @@ def pool_firms(firms: pl.DataFrame, membership: pl.DataFrame) -> pl.DataFrame:
     """One row per group from per-firm rows that carry counts and peer yardsticks.
 
     `firms` is the per-firm frame scoring.factors builds before the factors (counts, expected,
-    peer rates, labels); the result has the same columns with company_id = group_id, plus
+    peer rates, the MIXED flag); the result has the same columns with company_id = group_id, plus
     `members` (ids joined by ";", the group's head first) and `member_count`. Name is the
     head's; industry is the one with most complaints over the last five quarters (ties:
     alphabetical); exposure is the members' total when every member's is known, else null.
@@ -105,8 +106,6 @@ def pool_firms(firms: pl.DataFrame, membership: pl.DataFrame) -> pl.DataFrame:
         .then(pl.col("exposure").sum())
         .alias("exposure"),
         pl.col("volume_basis").first().alias("_basis"),
-        pl.col("_peers_text").first(),
-        pl.col("_trend_text").first(),
         *[pl.col(c).sum() for c in present],
         *[weighted_mean(c, WEIGHTED[c]) for c in weighted],
         pl.col("company_id").str.join(";").alias("members"),
@@ -123,14 +122,7 @@ def pool_firms(firms: pl.DataFrame, membership: pl.DataFrame) -> pl.DataFrame:
         .then(pl.col("_basis"))
         .otherwise(pl.lit(MEMBERS_BASIS))
         .alias("volume_basis"),
-        pl.when(mixed)
-        .then(pl.lit(MIXED_PEERS))
-        .otherwise(pl.col("_peers_text"))
-        .alias("_peers_text"),
-        pl.when(mixed)
-        .then(pl.lit(MIXED_TREND))
-        .otherwise(pl.col("_trend_text"))
-        .alias("_trend_text"),
+        mixed.alias(MIXED),
     )
     columns = [c if c != "company_id" else "group_id" for c in firms.columns]
     return (

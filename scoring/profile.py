@@ -81,3 +81,34 @@ def firm_history(rankings: dict[str, pl.DataFrame], company_id: str) -> pl.DataF
         "firms": pl.Int64,
     }
     return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+PEER_COUNT_COLUMNS: tuple[str, ...] = (
+    "complaints",
+    "resolved",
+    "unresolved",
+    "in_progress",
+    "withdrawn",
+    "overdue_in_progress",
+    "responded",
+    "timely_known",
+    "late",
+)
+
+
+def peer_counts(
+    industry: pl.DataFrame, firm: pl.DataFrame, key: str = "period_start"
+) -> pl.DataFrame:
+    """The industry's counts less the firm's own, per `key`: what the other firms received.
+
+    Both frames hold `key` and the count columns they share with PEER_COUNT_COLUMNS; a key the
+    firm lacks counts 0 for it. Sums and medians cannot be split this way and are dropped.
+    """
+    columns = [c for c in PEER_COUNT_COLUMNS if c in industry.columns and c in firm.columns]
+    own = firm.select(key, *[pl.col(c).cast(pl.Int64).alias(f"_own_{c}") for c in columns])
+    joined = industry.select(key, *[pl.col(c).cast(pl.Int64) for c in columns]).join(
+        own, on=key, how="left"
+    )
+    return joined.select(
+        key, *[(pl.col(c) - pl.col(f"_own_{c}").fill_null(0)).alias(c) for c in columns]
+    )

@@ -167,8 +167,14 @@ def _unpack(theta: FloatArray) -> tuple[float, float, float, float, float]:
     return a1, b1, a2, b2, float(special.expit(theta[4]))
 
 
-def _mixture_nll(theta: FloatArray, n: FloatArray, e: FloatArray) -> tuple[float, FloatArray]:
-    """Negative marginal log-likelihood and gradient in (log a, log b of both, logit w)."""
+def _mixture_nll(
+    theta: FloatArray, n: FloatArray, e: FloatArray, weight: FloatArray | None = None
+) -> tuple[float, FloatArray]:
+    """Negative marginal log-likelihood and gradient in (log a, log b of both, logit w).
+
+    `weight` counts how many firms each (n, e) row stands for (1 each when omitted).
+    """
+    w_row = np.ones_like(n) if weight is None else weight
     a1, b1, a2, b2, p = _unpack(theta)
     l1 = np.log(p) + _nb_logpmf(n, e, a1, b1)
     l2 = np.log1p(-p) + _nb_logpmf(n, e, a2, b2)
@@ -178,10 +184,31 @@ def _mixture_nll(theta: FloatArray, n: FloatArray, e: FloatArray) -> tuple[float
     for j, (a, b, w) in enumerate(((a1, b1, q), (a2, b2, 1.0 - q))):
         d_a = special.digamma(a + n) - special.digamma(a) + np.log(b / (b + e))
         d_b = a / b - (a + n) / (b + e)
-        grad[2 * j] = -a * np.sum(w * d_a)
-        grad[2 * j + 1] = -b * np.sum(w * d_b)
-    grad[4] = -np.sum(q - p)
-    return -float(np.sum(total)), grad
+        grad[2 * j] = -a * np.sum(w_row * w * d_a)
+        grad[2 * j + 1] = -b * np.sum(w_row * w * d_b)
+    grad[4] = -np.sum(w_row * (q - p))
+    return -float(np.sum(w_row * total)), grad
+
+
+# Above this many firms the prior is fitted on squashed data (DuMouchel and Pregibon's "data
+# squashing", as in DuMouchel's MGPS): firms with the same count and an expected count within
+# SQUASH_RESOLUTION of each other (relative) become one weighted row. The likelihood moves by far
+# less than the optimiser's tolerance, and a 100,000-firm fit runs several times faster.
+SQUASH_ABOVE = 20_000
+SQUASH_RESOLUTION = 1e-2
+
+
+def squash(n: FloatArray, e: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Rows with equal n and log(e) equal to SQUASH_RESOLUTION, merged: (n, e, weight).
+
+    The merged e is the weighted mean of its rows' e, so the rows' total exposure is kept.
+    """
+    bins = np.round(np.log(e) / SQUASH_RESOLUTION).astype(np.int64)
+    keys = np.stack([n.astype(np.int64), bins], axis=1)
+    unique, inverse, counts = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
+    e_sum = np.bincount(inverse.ravel(), weights=e, minlength=unique.shape[0])
+    weight = counts.astype(np.float64)
+    return unique[:, 0].astype(np.float64), e_sum / weight, weight
 
 
 def fit_gamma_mixture(count: object, expected: object) -> GammaMixture:
@@ -196,6 +223,9 @@ def fit_gamma_mixture(count: object, expected: object) -> GammaMixture:
     n, e = n[ok], e[ok]
     if n.size < 3 or n.sum() == 0:
         return FALLBACK_PRIOR
+    weight = None
+    if n.size > SQUASH_ABOVE and np.all(n == np.round(n)):
+        n, e, weight = squash(n, e)
     bounds = [_LOG_BOUNDS] * 4 + [_LOGIT_BOUNDS]
     best: tuple[float, FloatArray] | None = None
     for start in GAMMA_STARTS:
@@ -203,7 +233,7 @@ def fit_gamma_mixture(count: object, expected: object) -> GammaMixture:
         # SLSQP rather than L-BFGS-B: same optimum here, and L-BFGS-B's many tiny LAPACK calls
         # stall for milliseconds each when OpenBLAS threads compete for a busy 2-core machine.
         result = optimize.minimize(
-            _mixture_nll, theta0, args=(n, e), jac=True, method="SLSQP", bounds=bounds
+            _mixture_nll, theta0, args=(n, e, weight), jac=True, method="SLSQP", bounds=bounds
         )
         if np.isfinite(result.fun) and (best is None or result.fun < best[0] - 1e-9):
             best = (float(result.fun), result.x)
@@ -241,10 +271,12 @@ def ebgm(count: object, expected: object, prior: GammaMixture) -> FloatArray:
 def posterior_quantile(
     prob: float, count: object, expected: object, prior: GammaMixture, *, iterations: int = 64
 ) -> FloatArray:
-    """The prob-quantile of the posterior of lambda (prob=0.05 gives EB05), by bisection.
+    """The prob-quantile of the posterior of lambda (prob=0.05 gives EB05), by safeguarded Newton.
 
     The mixture's quantile lies between its two components' quantiles, which bracket the
-    search; 64 halvings of the log-bracket give full double precision. NaN as in `ebgm`.
+    search. Newton steps on log(lambda) are taken while they stay inside the bracket, halvings
+    otherwise, until every firm's step is below 1e-14 (relative); a handful of steps usually
+    does. NaN as in `ebgm`.
     """
     n, e = _floats(count), _floats(expected)
     ok = np.isfinite(n) & np.isfinite(e) & (e >= 0) & (n >= 0)
@@ -254,14 +286,53 @@ def posterior_quantile(
     # A quantile can underflow to 0 for a near-zero shape; the search needs a positive bracket.
     lo = np.log(np.maximum(np.minimum(x1, x2), 1e-300))
     hi = np.log(np.maximum(np.maximum(x1, x2), 1e-300))
+    u = 0.5 * (lo + hi)
+    active = np.arange(u.size)  # firms still moving: converged ones leave the arrays
     for _ in range(iterations):
-        mid = 0.5 * (lo + hi)
-        x = np.exp(mid)
-        cdf = q * special.gammainc(a1, r1 * x) + (1 - q) * special.gammainc(a2, r2 * x)
-        below = cdf < prob
-        lo = np.where(below, mid, lo)
-        hi = np.where(below, hi, mid)
-    return np.where(ok, np.exp(0.5 * (lo + hi)), np.nan)
+        if active.size == 0:
+            break
+        step, lo_a, hi_a = _quantile_step(
+            prob,
+            u[active],
+            lo[active],
+            hi[active],
+            q[active],
+            a1[active],
+            r1[active],
+            a2[active],
+            r2[active],
+        )
+        moving = np.abs(step - u[active]) > 1e-14 * np.maximum(1.0, np.abs(step))
+        u[active], lo[active], hi[active] = step, lo_a, hi_a
+        active = active[moving]
+    return np.where(ok, np.exp(u), np.nan)
+
+
+def _quantile_step(
+    prob: float,
+    u: FloatArray,
+    lo: FloatArray,
+    hi: FloatArray,
+    q: FloatArray,
+    a1: FloatArray,
+    r1: FloatArray,
+    a2: FloatArray,
+    r2: FloatArray,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """One safeguarded Newton step on u = log(lambda): (new u, narrowed lo, narrowed hi)."""
+    x = np.exp(u)
+    cdf = q * special.gammainc(a1, r1 * x) + (1 - q) * special.gammainc(a2, r2 * x)
+    below = cdf < prob
+    lo = np.where(below, u, lo)
+    hi = np.where(below, hi, u)
+    # d cdf / d log(lambda): each component's density times lambda.
+    with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+        slope = q * np.exp(special.xlogy(a1, r1 * x) - r1 * x - special.gammaln(a1)) + (
+            1 - q
+        ) * np.exp(special.xlogy(a2, r2 * x) - r2 * x - special.gammaln(a2))
+        newton = u + (prob - cdf) / slope
+    inside = np.isfinite(newton) & (newton > lo) & (newton < hi)
+    return np.where(inside, newton, 0.5 * (lo + hi)), lo, hi
 
 
 # --- beta-binomial shrinkage ---------------------------------------------------------------

@@ -59,6 +59,15 @@ def test_company_alerts_json_to_stdout(sample_url: str) -> None:
     assert all(DESIGN_COLUMNS <= set(row) for row in rows)
 
 
+def test_alerts_evidence_and_notes_in_korean(sample_url: str) -> None:
+    argv = ["alerts", "--db", sample_url, "--as-of", "2026-09-06", "--level", "product"]
+    done = run_cli(*argv, "--format", "json", "--language", "ko")
+    assert done.returncode == 0, done.stderr
+    rows = [row for row in json.loads(done.stdout) if row["level"] == "product"]
+    assert rows and all("주간 민원" in row["evidence"] for row in rows)
+    assert "판단한 기간" in done.stderr
+
+
 def test_alerts_without_a_date_is_one_line_error(sample_url: str) -> None:
     done = run_cli("alerts", "--db", sample_url)
     assert done.returncode == 2

@@ -1,4 +1,4 @@
-"""Data flows one way: scoring imports no SQL or Streamlit, queries imports no Streamlit."""
+"""Data flows one way: scoring and reports import no SQL or Streamlit, queries no Streamlit."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ FORBIDDEN = {
     "queries": {"streamlit", "pages", "scoring"},
     "scoring": {"streamlit", "sqlalchemy", "queries", "pages", "duckdb", "psycopg"},
     "sample_data": {"streamlit", "pages"},
+    "reports": {"streamlit", "pages", "sqlalchemy", "duckdb", "psycopg"},
     "privacy": {"streamlit", "sqlalchemy", "queries", "scoring", "pages", "sample_data"},
 }
 

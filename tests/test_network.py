@@ -239,7 +239,8 @@ def test_a_standalone_firm_scores_the_same_as_a_group_of_one() -> None:
         pl.col("company_id").str.starts_with("R")
     )
     same = [f"{f}_factor" for f in FACTORS if f != "growth"]  # growth's FDR runs over units
-    same += ["complaints", "expected", "peer_unresolved_rate", "_phrase_unresolved"]
+    same += ["complaints", "expected", "peer_unresolved_rate", "_phrase_en_unresolved"]
+    same += ["_phrase_ko_unresolved"]
     assert_frame_equal(firms.select("company_id", *same), groups.select("company_id", *same))
 
 
@@ -304,3 +305,18 @@ def test_related_companies_and_neighbourhood_read_the_same_graph() -> None:
     assert sorted(edges["relation"]) == ["parent", "parent", "platform_seller", "successor"]
     again, _ = drawing(graph, neighbourhood(graph, "A"))
     assert_frame_equal(nodes, again)  # seeded: the same network is drawn the same way
+
+
+def test_a_mixed_group_is_explained_against_its_members_peers_in_both_languages() -> None:
+    inputs, membership = market()  # G (retail) owns G1 (travel) and G2 (retail)
+    english = rank_groups(inputs, membership=membership).filter(pl.col("group_id") == "G")
+    korean = rank_groups(inputs, membership=membership, language="ko").filter(
+        pl.col("group_id") == "G"
+    )
+    assert "at its members' industry peers" in english["explanation"][0]
+    assert "at other retail firms" not in english["explanation"][0]
+    assert "계열사 업종 평균" in korean["explanation"][0]
+    assert "주요 계열사: Firm G1 (G1," in korean["explanation"][0]
+    assert english["score"][0] == korean["score"][0]
+    with pytest.raises(ValueError, match="language must be one of"):
+        rank_groups(inputs, membership=membership, language="fr")

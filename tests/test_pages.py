@@ -21,6 +21,7 @@ from scoring.quarters import last_full_quarter
 from scoring.summaries import headline, industry_table
 
 DASHBOARD = "../dashboard.py"  # AppTest resolves paths against this test file
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
 PHONE = re.compile(r"01[016789][-. ]?\d{3,4}[-. ]?\d{4}")
 
 
@@ -151,6 +152,25 @@ def test_switching_to_korean_relabels_the_page(monkeypatch, sample) -> None:
     assert "불만 건수" in metrics(app)
     korean = open_page(monkeypatch, sample["url"], "targets", language="ko")
     assert korean.header[0].value == f"조사 대상 목록: {sample['quarter'].label}"
+    explained = combine(sample["factors"], None, sample["config"], "ko").filter(
+        pl.col("tier").is_in(["investigate", "monitor", "watch"])
+    )
+    table = korean.dataframe[0].value
+    assert list(table["explanation"]) == explained["explanation"].to_list()
+    assert all(HANGUL.search(text) for text in table["explanation"])
+
+
+def test_alert_evidence_follows_the_language(monkeypatch, sample) -> None:
+    app = open_page(monkeypatch, sample["url"], "alerts")
+    app.date_input(key="alerts.as_of").set_value(date(2026, 9, 6)).run()
+    app.radio(key="alerts.level").set_value("product").run()
+    assert not app.exception
+    evidence = list(app.dataframe[0].value["evidence"])
+    assert evidence and all("complaints in the week of" in text for text in evidence)
+    app.sidebar.selectbox(key="radar.language").set_value("ko").run()
+    assert not app.exception
+    evidence = list(app.dataframe[0].value["evidence"])
+    assert evidence and all("주간 민원" in text for text in evidence)
 
 
 def test_alerts_page_lists_the_engine_alerts_and_charts_one(monkeypatch, sample) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from queries.warehouse import make_engine
 from sample_data.load import generate_warehouse
 from scoring.config import FACTORS
 
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
 REQUIRED = ["rank", "company_id", "name", "industry", "score", "tier", "complaints", "growth"]
 REQUIRED += ["unresolved_rate", "explanation"]
 
@@ -69,6 +71,22 @@ def test_rank_json_top_and_weights(db_url: str, capsys: pytest.CaptureFixture[st
     records = json.loads(out)
     assert len(records) == 5 and records[0]["rank"] == 1
     assert all(r["growth_contribution"] == 0 for r in records)
+
+
+def test_rank_explains_in_korean_on_request(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["rank", "--db", db_url, "--as-of", "2026-09-30", "--top", "5", "--format", "json"]
+    status, out, err = run(capsys, *argv)
+    assert status == 0, err
+    english = json.loads(out)
+    status, out, err = run(capsys, *argv, "--language", "ko")
+    assert status == 0, err
+    korean = json.loads(out)
+    assert [r["company_id"] for r in korean] == [r["company_id"] for r in english]
+    assert [r["score"] for r in korean] == [r["score"] for r in english]
+    assert all(HANGUL.search(r["explanation"]) for r in korean)
+    assert not any(HANGUL.search(r["explanation"]) for r in english)
 
 
 def test_rank_to_a_file_has_a_bom_for_spreadsheets(

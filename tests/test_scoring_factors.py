@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 from datetime import date
 
 import numpy as np
@@ -13,7 +12,8 @@ from scipy import stats as sps
 
 from scoring.combine import NOTHING_TO_EXPLAIN, combine
 from scoring.config import FACTORS, ScoringConfig
-from scoring.factors import compute_factors, firm_counts, prepared
+from scoring.factors import compute_factors, firm_counts, phrase_column, prepared
+from scoring.phrases import LANGUAGES
 from scoring.windows import scoring_windows
 from tests.test_scoring_properties import AS_OF, make_inputs
 
@@ -211,9 +211,13 @@ def test_repeat_offending_counts_recent_own_and_inherited_actions() -> None:
     assert (t["prior_actions"], t["inherited_actions"], t["predecessors"]) == (2, 1, "P")
     assert (t["returning_statute"], t["returning_complaints"]) == ("ecommerce", 20)
     assert t["repeat_factor"] == pytest.approx(math.log2(3) + 1)
-    assert t["_phrase_repeat"] == (
+    assert t[phrase_column("repeat", "en")] == (
         "1 corrective order, 1 fine since 2024, 1 of them as successor of Firm P "
         "(P, given a corrective order 2025-03), ecommerce complaints again (20 this quarter)"
+    )
+    assert t[phrase_column("repeat", "ko")] == (
+        "2024년 이후 시정명령 1건, 과징금 1건 (그중 1건은 Firm P (P, 2025-03 시정명령) 승계), "
+        "ecommerce 관련 민원 재발 (이번 분기 20건)"
     )
 
 
@@ -247,6 +251,23 @@ def test_explanation_names_the_leading_factors_with_their_numbers() -> None:
     assert "75% unresolved (30 of 40 decided) vs 10% at other x firms" in t["explanation"]
     assert row(ranked, "U0")["explanation"] == NOTHING_TO_EXPLAIN
 
+    korean = combine(compute_factors(inputs), language="ko")
+    t_ko = row(korean, "T")
+    assert korean["company_id"].to_list() == ranked["company_id"].to_list()
+    assert t_ko["score"] == t["score"] and t_ko["tier"] == t["tier"]
+    assert t_ko["explanation"].startswith(
+        "민원이 전 분기 대비 8.0배 증가, 전년 동기 대비 8.0배 증가"
+    )
+    assert "미해결 75% (처리 완료 40건 중 30건), 다른 x 사업자 10%" in t_ko["explanation"]
+    assert t_ko["tier_rule"] == "점수 0.75 이상, 민원 30건 이상"
+    assert row(korean, "U0")["explanation"] == "동종 업계 수준을 넘는 요인 없음"
+
+
+def test_combine_rejects_an_unknown_language() -> None:
+    inputs = make_inputs([plain("T", resolved=10)])
+    with pytest.raises(ValueError, match="language must be one of"):
+        combine(compute_factors(inputs), language="fr")
+
 
 def test_too_few_complaints_cap_the_tier_at_watch() -> None:
     inputs = make_inputs(
@@ -262,6 +283,8 @@ def test_too_few_complaints_cap_the_tier_at_watch() -> None:
     assert t["complaints"] == 20 and t["score"] >= ScoringConfig().monitor_score
     assert t["tier"] == "watch"
     assert t["explanation"].endswith("(fewer than 30 complaints: at most watch)")
+    t_ko = row(combine(compute_factors(inputs), language="ko"), "T")
+    assert t_ko["explanation"].endswith("(민원 30건 미만: 최고 관찰 등급)")
 
 
 def test_new_weights_rerank_without_recomputing_factors() -> None:
@@ -290,9 +313,9 @@ def test_combine_rejects_a_frame_that_is_not_from_compute_factors() -> None:
         combine(pl.DataFrame({"company_id": ["A"], "complaints": [1]}))
 
 
-def test_combine_is_cheap_for_50000_firms() -> None:
-    # The dashboard re-ranks on every slider move from cached factors; target <= 50 ms for
-    # 50,000 firms. Asserted with headroom for a busy 2-core test machine; printed for the log.
+def test_combine_ranks_50000_firms_consistently() -> None:
+    # Its speed is measured by bench/bench.py (target <= 50 ms); here, that it stays correct at
+    # that size: ranks 1..n, score = sum of contributions, ordered by score.
     rng = np.random.default_rng(50_000)
     size = 50_000
     factors = pl.DataFrame(
@@ -307,17 +330,15 @@ def test_combine_is_cheap_for_50000_firms() -> None:
                 f"{f}_factor": np.where(rng.random(size) < 0.3, rng.exponential(0.5, size), 0.0)
                 for f in FACTORS
             },
-            **{f"_phrase_{f}": f"{f}: 62% vs 21% at other e-commerce firms" for f in FACTORS},
-            **{f"evidence_{k}": rng.random(size) for k in range(60)},
+            **{
+                phrase_column(f, language): f"{f}: 62% vs 21% at other e-commerce firms"
+                for f in FACTORS
+                for language in LANGUAGES
+            },
         }
     )
-    combine(factors)
-    timings = []
-    for growth in (1.0, 2.0, 3.0, 4.0, 5.0):
-        start = time.perf_counter()
-        ranked = combine(factors, {"growth": growth})
-        timings.append(time.perf_counter() - start)
-    median_ms = 1000 * sorted(timings)[2]
-    print(f"combine, 50,000 firms: median {median_ms:.0f} ms")
-    assert ranked.height == size
-    assert median_ms < 250
+    ranked = combine(factors, {"growth": 3.0})
+    assert ranked["rank"].to_list() == list(range(1, size + 1))
+    total = sum(ranked[f"{f}_contribution"] for f in FACTORS)
+    assert np.allclose(total.to_numpy(), ranked["score"].to_numpy())
+    assert ranked["score"].round(9).is_sorted(descending=True)

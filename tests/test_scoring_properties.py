@@ -16,7 +16,8 @@ from queries.aggregates import COUNT_SCHEMA
 from queries.scoring_inputs import ScoringInputs
 from scoring.combine import combine
 from scoring.config import FACTORS, TIERS, ScoringConfig
-from scoring.factors import compute_factors
+from scoring.factors import compute_factors, phrase_column
+from scoring.phrases import LANGUAGES
 
 AS_OF = date(2026, 9, 30)
 CURRENT_MONTH = date(2026, 8, 1)
@@ -39,7 +40,7 @@ PROPERTY_SETTINGS = settings(
 
 def _count_row(company_id: str, month: date, **counts: float) -> dict:
     row = {name: 0 for name in COUNT_SCHEMA}
-    row.update(company_id=company_id, period_start=month, response_days_median=None, **counts)
+    row.update(company_id=company_id, period_start=month, **counts)
     return row
 
 
@@ -323,7 +324,11 @@ def _factors_frame(scores: list[float], complaints: list[int], ids: list[str]) -
     )
     return frame.with_columns(
         *[pl.lit(0.0).alias(f"{f}_factor") for f in FACTORS],
-        *[pl.lit("phrase").alias(f"_phrase_{f}") for f in FACTORS],
+        *[
+            pl.lit("phrase").alias(phrase_column(f, language))
+            for f in FACTORS
+            for language in LANGUAGES
+        ],
         pl.lit(None, dtype=pl.Float64).alias("growth"),
         pl.lit(None, dtype=pl.Float64).alias("unresolved_rate"),
     ).with_columns(pl.Series("volume_factor", scores))

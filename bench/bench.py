@@ -1,0 +1,450 @@
+"""Issue 6's targets, measured: ranking, re-ranking, ingest, dashboard and PostgreSQL at scale.
+
+    .venv/bin/python bench/bench.py --sizes 1m,10m [--pg URL] [--repeat 5]
+    .venv/bin/python bench/bench.py --sizes tiny --repeat 1      # the smoke run CI does
+
+Warehouses are generated once into bench/.data/ (10M complaints take about two minutes) and
+reused. Every figure is the median of --repeat runs after one warm-up, printed as a table with
+the target and, where the issue asks for one, the ratio against a plain-pandas baseline run on
+the same data in the same process. It times things; it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import pandas as pd  # noqa: E402
+import polars as pl  # noqa: E402
+from sqlalchemy import Engine, select  # noqa: E402
+
+from queries import schema  # noqa: E402
+from queries.bulk import fetch_frame  # noqa: E402
+from queries.ingest import ingest_file, load_frame  # noqa: E402
+from queries.scoring_inputs import ScoringInputs, fetch_scoring_inputs  # noqa: E402
+from queries.warehouse import make_engine  # noqa: E402
+from sample_data.load import generate_warehouse  # noqa: E402
+from scoring.combine import combine  # noqa: E402
+from scoring.config import ScoringConfig, load_config  # noqa: E402
+from scoring.factors import compute_factors  # noqa: E402
+
+SIZES: dict[str, tuple[int, int]] = {  # name: (companies, complaints)
+    "tiny": (150, 20_000),
+    "1m": (5_000, 1_000_000),
+    "10m": (50_000, 10_000_000),
+}
+AS_OF = date(2026, 9, 30)
+DATA_DIR = ROOT / "bench" / ".data"
+
+
+@dataclass
+class Row:
+    """One line of the result table."""
+
+    size: str
+    measure: str
+    value: str
+    target: str
+    note: str = ""
+
+
+def median_seconds(action: Callable[[], object], repeat: int) -> float:
+    """Median wall time of `repeat` runs after one warm-up run."""
+    action()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def sample_warehouse(size: str, data_dir: Path = DATA_DIR) -> Path:
+    """The generated warehouse of this size, made on first use."""
+    companies, complaints = SIZES[size]
+    path = data_dir / f"sample_{size}.duckdb"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial")
+        partial.unlink(missing_ok=True)
+        print(f"generating {size}: {complaints:,} complaints, {companies:,} firms", flush=True)
+        engine = make_engine(f"duckdb:///{partial}")
+        generate_warehouse(engine, companies=companies, complaints=complaints, seed=1372)
+        engine.dispose()
+        partial.rename(path)
+    return path
+
+
+def full_rank(engine: Engine, config: ScoringConfig) -> pl.DataFrame:
+    """Everything a ranking needs, from the warehouse: aggregates, factors, scores."""
+    inputs = fetch_scoring_inputs(engine, AS_OF, config)
+    return combine(compute_factors(inputs, config), None, config)
+
+
+def pandas_monthly(engine: Engine, config: ScoringConfig) -> pl.DataFrame:
+    """The baseline's company x month counts: raw complaints into pandas, grouped there."""
+    windows = config.windows(AS_OF)
+    c = schema.complaints.c
+    query = select(
+        c.company_id, c.received_date, c.status, c.responded_date, c.timely, c.amount
+    ).where(c.received_date.between(windows.history_start, windows.current_end))
+    with engine.connect() as connection:
+        raw = fetch_frame(
+            connection,
+            query,
+            {
+                "company_id": pl.String(),
+                "received_date": pl.Date(),
+                "status": pl.String(),
+                "responded_date": pl.Date(),
+                "timely": pl.Boolean(),
+                "amount": pl.Float64(),
+            },
+        )
+    frame = raw.to_pandas()
+    received = pd.to_datetime(frame["received_date"])
+    responded = pd.to_datetime(frame["responded_date"])
+    deadline = config.deadline_days
+    response_days = (responded - received).dt.days
+    age = (pd.Timestamp(AS_OF) - received).dt.days
+    timely = frame["timely"]
+    late = pd.Series(pd.NA, index=frame.index, dtype="boolean")
+    late = late.mask(responded.notna(), response_days > deadline)
+    late = late.mask(responded.isna() & (age > deadline), True)
+    late = late.mask(timely.notna(), ~timely.astype("boolean"))
+    status = frame["status"]
+    table = pd.DataFrame(
+        {
+            "company_id": frame["company_id"],
+            "period_start": received.dt.to_period("M").dt.start_time,
+            "complaints": 1,
+            "resolved": (status == "resolved").astype("int64"),
+            "unresolved": (status == "unresolved").astype("int64"),
+            "in_progress": (status == "in_progress").astype("int64"),
+            "withdrawn": (status == "withdrawn").astype("int64"),
+            "overdue_in_progress": ((status == "in_progress") & (age > deadline)).astype("int64"),
+            "responded": responded.notna().astype("int64"),
+            "timely_known": late.notna().astype("int64"),
+            "late": late.fillna(False).astype("int64"),
+            "response_days_sum": response_days,
+            "amount_sum": frame["amount"],
+            "amount_n": frame["amount"].notna().astype("int64"),
+        }
+    )
+    grouped = table.groupby(["company_id", "period_start"], sort=True).sum(min_count=0)
+    monthly = pl.from_pandas(grouped.reset_index())
+    return monthly.with_columns(pl.col("period_start").cast(pl.Date))
+
+
+def pandas_rank(engine: Engine, config: ScoringConfig, small: ScoringInputs) -> pl.DataFrame:
+    """The baseline ranking: pandas aggregates the raw complaints, then the same scoring."""
+    inputs = ScoringInputs(
+        as_of=small.as_of,
+        deadline_days=small.deadline_days,
+        monthly=pandas_monthly(engine, config),
+        companies=small.companies,
+        enforcement=small.enforcement,
+        relations=small.relations,
+        issues=small.issues,
+        issue_statutes=small.issue_statutes,
+    )
+    return combine(compute_factors(inputs, config), None, config)
+
+
+def bench_ranking(size: str, engine: Engine, repeat: int) -> list[Row]:
+    """Full re-rank, the pandas baseline on the same data, and re-ranking after a weight change."""
+    config = load_config()
+    ours = full_rank(engine, config)
+    inputs = fetch_scoring_inputs(engine, AS_OF, config)
+    baseline = pandas_rank(engine, config, inputs)
+    same = ours["company_id"].to_list() == baseline["company_id"].to_list()
+    full = median_seconds(lambda: full_rank(engine, config), repeat)
+    fetch = median_seconds(lambda: fetch_scoring_inputs(engine, AS_OF, config), repeat)
+    factors = compute_factors(inputs, config)
+    score = median_seconds(lambda: compute_factors(inputs, config), repeat)
+    pandas_time = median_seconds(lambda: pandas_rank(engine, config, inputs), max(1, repeat // 2))
+    weights = iter([{"growth": 1.0 + k % 5} for k in range(10 * repeat + 10)])
+    rerank = median_seconds(lambda: combine(factors, next(weights), config), repeat * 2)
+    return [
+        Row(
+            size,
+            "full re-rank, warm",
+            f"{full:.2f} s",
+            "<= 0.3 s",
+            f"fetch {fetch:.2f} s + factors {score:.2f} s + combine",
+        ),
+        Row(
+            size,
+            "plain-pandas baseline",
+            f"{pandas_time:.2f} s",
+            "",
+            f"ours is {pandas_time / full:.1f}x faster (target >= 5x); same order: {same}",
+        ),
+        Row(
+            size,
+            "re-rank after a weight change",
+            f"{rerank * 1000:.0f} ms",
+            "<= 50 ms",
+            f"{factors.height:,} firms",
+        ),
+    ]
+
+
+def copy_reference_tables(source: Engine, target: Engine) -> None:
+    """Companies, relations, enforcement and statutes, so complaints can be ingested alone."""
+    schema.create_schema(target)
+    with source.connect() as read, target.begin() as write:
+        for table in (
+            schema.companies,
+            schema.company_relations,
+            schema.enforcement_actions,
+            schema.issue_statutes,
+        ):
+            columns = {c.name: pl.String() for c in table.columns}
+            frame = fetch_frame(read, select(table), columns)
+            load_frame(write, table, frame)
+
+
+def export_complaints(path: Path, folder: Path) -> tuple[Path, Path]:
+    """The warehouse's complaints as Parquet and CSV files, written by DuckDB itself."""
+    import duckdb
+
+    parquet, csv = folder / "complaints.parquet", folder / "complaints.csv"
+    with duckdb.connect(str(path), read_only=True) as connection:
+        connection.execute(f"COPY complaints TO '{parquet}' (FORMAT parquet)")
+        connection.execute(f"COPY complaints TO '{csv}' (FORMAT csv, HEADER)")
+    return parquet, csv
+
+
+def bench_ingest(size: str, path: Path, folder: Path) -> list[Row]:
+    """Rows per second into a fresh embedded warehouse, from Parquet and from CSV."""
+    source = make_engine(f"duckdb:///{path}")
+    parquet, csv = export_complaints(path, folder)
+    rows = []
+    for kind, file, target in (("Parquet", parquet, 500_000), ("CSV", csv, 200_000)):
+        fresh = make_engine(f"duckdb:///{folder / f'ingest_{kind}.duckdb'}")
+        copy_reference_tables(source, fresh)
+        start = time.perf_counter()
+        result = ingest_file(fresh, file, table="complaints", today=date(2026, 11, 30))
+        seconds = time.perf_counter() - start
+        fresh.dispose()
+        rows.append(
+            Row(
+                size,
+                f"ingest from {kind}",
+                f"{result.rows_loaded / seconds:,.0f} rows/s",
+                f">= {target:,} rows/s",
+                f"{result.rows_loaded:,} rows in {seconds:.1f} s, {result.rows_rejected} rejected",
+            )
+        )
+    source.dispose()
+    return rows
+
+
+def bench_postgres(size: str, path: Path, folder: Path, pg_url: str, repeat: int) -> list[Row]:
+    """Full re-rank on PostgreSQL after ingesting the same complaints there."""
+    from sqlalchemy import text
+
+    source = make_engine(f"duckdb:///{path}")
+    parquet = folder / "complaints.parquet"
+    if not parquet.exists():
+        export_complaints(path, folder)
+    engine = make_engine(pg_url)
+    with engine.begin() as connection:
+        schema.metadata.drop_all(connection)
+    copy_reference_tables(source, engine)
+    start = time.perf_counter()
+    result = ingest_file(engine, parquet, table="complaints", today=date(2026, 11, 30))
+    load = time.perf_counter() - start
+    with engine.begin() as connection:
+        connection.execute(text("ANALYZE"))
+    config = load_config()
+    full = median_seconds(lambda: full_rank(engine, config), repeat)
+    fetch = median_seconds(lambda: fetch_scoring_inputs(engine, AS_OF, config), repeat)
+    engine.dispose()
+    source.dispose()
+    return [
+        Row(
+            size,
+            "PostgreSQL full re-rank",
+            f"{full:.2f} s",
+            "<= 2 s",
+            f"fetch {fetch:.2f} s; ingest {result.rows_loaded / load:,.0f} rows/s",
+        ),
+    ]
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident memory (VmHWM) in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def bench_dashboard(size: str, path: Path, repeat: int) -> list[Row]:
+    """First render of the target list in Chromium, weight-slider reruns, server memory."""
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    env = {**os.environ, "RADAR_DB_URL": f"duckdb:///{path}", "RADAR_LANG": "en"}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "dashboard.py"),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.2)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=shutil.which("chromium") or "/usr/bin/chromium", headless=True
+            )
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            start = time.perf_counter()
+            page.goto(f"{url}/targets")
+            page.wait_for_selector('[data-testid="stDataFrame"]', timeout=600_000)
+            wait_until_idle(page)
+            first = time.perf_counter() - start
+            second_page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            start = time.perf_counter()
+            second_page.goto(f"{url}/targets")
+            second_page.wait_for_selector('[data-testid="stDataFrame"]', timeout=600_000)
+            wait_until_idle(second_page)
+            second = time.perf_counter() - start
+            second_page.close()
+            times = []
+            page.locator(
+                '[data-testid="stSidebar"] [data-testid="stExpander"] summary'
+            ).first.click()
+            slider = page.locator('[data-testid="stSlider"] input[type="range"]').first
+            for step in range(max(repeat, 5) * 2):
+                slider.focus()
+                start = time.perf_counter()
+                slider.press("ArrowRight" if step % 2 == 0 else "ArrowLeft")
+                wait_until_idle(page)
+                times.append(time.perf_counter() - start)
+            browser.close()
+        memory = peak_rss_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    p95 = sorted(times)[max(0, int(round(0.95 * len(times))) - 1)]
+    return [
+        Row(
+            size,
+            "dashboard first render (target list)",
+            f"{first:.1f} s",
+            "<= 3 s",
+            "cold server: includes computing the factors",
+        ),
+        Row(
+            size,
+            "dashboard render, new session",
+            f"{second:.1f} s",
+            "<= 3 s",
+            "server already running, aggregates cached",
+        ),
+        Row(
+            size,
+            "dashboard interaction p95 (weight slider)",
+            f"{p95 * 1000:.0f} ms",
+            "<= 300 ms",
+            f"{len(times)} slider moves, median {statistics.median(times) * 1000:.0f} ms",
+        ),
+        Row(size, "dashboard peak memory", f"{memory:,.0f} MB", "<= 1,500 MB", "server VmHWM"),
+    ]
+
+
+def wait_until_idle(page) -> None:  # noqa: ANN001
+    """Wait for Streamlit's rerun to finish: the running indicator has come and gone."""
+    try:
+        page.wait_for_selector('[data-testid="stStatusWidget"]', timeout=300)
+    except Exception:  # a rerun faster than the indicator's appearance
+        pass
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=600_000)
+
+
+def print_table(rows: list[Row]) -> None:
+    """The results as a Markdown table (pasted into README and the closing note)."""
+    print("\n| size | measure | median | target | note |")
+    print("| --- | --- | --- | --- | --- |")
+    for row in rows:
+        print(f"| {row.size} | {row.measure} | {row.value} | {row.target} | {row.note} |")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the chosen benchmarks and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1m,10m", help=f"comma list of {sorted(SIZES)}")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--pg", help="PostgreSQL URL to load and rank at each size (dropped!)")
+    parser.add_argument("--skip", default="", help="comma list of: ingest,dashboard")
+    parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="where warehouses live")
+    args = parser.parse_args(argv)
+    sizes = [s for s in args.sizes.split(",") if s]
+    unknown = [s for s in sizes if s not in SIZES]
+    if unknown or args.repeat < 1:
+        print(f"error: unknown sizes {unknown} or --repeat < 1", file=sys.stderr)
+        return 2
+    skip = set(args.skip.split(","))
+    rows: list[Row] = []
+    for size in sizes:
+        path = sample_warehouse(size, args.data_dir)
+        engine = make_engine(f"duckdb:///{path}")
+        rows += bench_ranking(size, engine, args.repeat)
+        engine.dispose()
+        with tempfile.TemporaryDirectory(dir=args.data_dir) as folder:
+            if "ingest" not in skip:
+                rows += bench_ingest(size, path, Path(folder))
+            if args.pg:
+                rows += bench_postgres(size, path, Path(folder), args.pg, args.repeat)
+        if "dashboard" not in skip:
+            rows += bench_dashboard(size, path, args.repeat)
+        print_table(rows)  # after each size, so a long run shows progress
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\nbench process peak memory: {peak:,.0f} MB; machine: {os.cpu_count()} cores")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

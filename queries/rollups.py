@@ -1,0 +1,269 @@
+"""The company x month rollup: kept by ingest, read by scoring instead of every complaint.
+
+A rollup row holds the counts of one firm's complaints received in one month. Everything in it
+is fixed once the complaint is loaded, except two things that depend on the as-of date: whether
+a complaint still in progress, or one with no answer and no timeliness verdict, is past the
+response deadline. The rollup keeps those complaints as `in_progress` and `pending`; a month that
+ended before `as_of - deadline` has all of them overdue, so it is answered from the rollup, and
+the one or two months after that are counted from the complaints themselves. The result equals
+`aggregates.company_period_counts(period="month")` exactly (tests/test_rollups.py).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta
+
+import polars as pl
+from sqlalchemy import (
+    Column,
+    Connection,
+    Date,
+    Engine,
+    MetaData,
+    String,
+    Table,
+    and_,
+    case,
+    delete,
+    exists,
+    func,
+    insert,
+    inspect,
+    literal,
+    select,
+    true,
+)
+from sqlalchemy.sql.elements import ColumnElement
+
+from queries.aggregates import COUNT_SCHEMA, company_period_counts
+from queries.bulk import bulk_insert, fetch_frame
+from queries.filters import ComplaintFilter
+from queries.schema import company_month_rollup, complaints, rollup_deadlines
+from queries.sqlfunctions import days_between, period_start
+
+DEFAULT_DEADLINE_DAYS = 14
+ROLLUP_COUNTS: tuple[str, ...] = (
+    "complaints",
+    "resolved",
+    "unresolved",
+    "in_progress",
+    "withdrawn",
+    "responded",
+    "timely_known_fixed",
+    "late_fixed",
+    "pending",
+    "amount_n",
+)
+
+
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _rollup_columns(deadline_days: int) -> list[ColumnElement]:
+    """The rollup's counts of a group of complaints, in company_month_rollup's column order."""
+    c = complaints.c
+    response_days = days_between(c.responded_date, c.received_date)
+    late_fixed = case(
+        (c.timely.is_not(None), ~c.timely),
+        (c.responded_date.is_not(None), response_days > deadline_days),
+        else_=None,
+    )
+    return [
+        func.count().label("complaints"),
+        _count_if(c.status == "resolved").label("resolved"),
+        _count_if(c.status == "unresolved").label("unresolved"),
+        _count_if(c.status == "in_progress").label("in_progress"),
+        _count_if(c.status == "withdrawn").label("withdrawn"),
+        _count_if(c.responded_date.is_not(None)).label("responded"),
+        _count_if(c.timely.is_not(None) | c.responded_date.is_not(None)).label(
+            "timely_known_fixed"
+        ),
+        _count_if(late_fixed == true()).label("late_fixed"),
+        _count_if(c.timely.is_(None) & c.responded_date.is_(None)).label("pending"),
+        func.sum(response_days).label("response_days_sum"),
+        func.sum(c.amount).label("amount_sum"),
+        func.count(c.amount).label("amount_n"),
+    ]
+
+
+def _aggregate_into_rollup(
+    connection: Connection, deadline_days: int, where: ColumnElement[bool] | None
+) -> None:
+    """INSERT the rollup rows of the complaints matching `where` (all when None)."""
+    month = period_start(complaints.c.received_date, "month")
+    query = select(
+        literal(deadline_days).label("deadline_days"),
+        complaints.c.company_id,
+        month.label("month_start"),
+        *_rollup_columns(deadline_days),
+    )
+    if where is not None:
+        query = query.where(where)
+    query = query.group_by(complaints.c.company_id, month)
+    names = [column.name for column in company_month_rollup.columns]
+    connection.execute(insert(company_month_rollup).from_select(names, query))
+
+
+def has_rollup_tables(connection: Connection) -> bool:
+    """Whether the warehouse has the rollup tables (older warehouses may not)."""
+    present = set(inspect(connection).get_table_names())
+    return {company_month_rollup.name, rollup_deadlines.name} <= present
+
+
+def maintained_deadlines(connection: Connection) -> list[int]:
+    """The deadlines whose rollup is complete and kept up to date by ingest."""
+    if not has_rollup_tables(connection):
+        return []
+    column = rollup_deadlines.c.deadline_days
+    rows = connection.execute(select(column).order_by(column))
+    return [int(value) for (value,) in rows]
+
+
+def rebuild_rollup(connection: Connection, deadline_days: int = DEFAULT_DEADLINE_DAYS) -> None:
+    """Recompute the whole rollup for one deadline from the complaints, and keep it from now on."""
+    if deadline_days < 0:
+        raise ValueError(f"deadline_days must be >= 0; got {deadline_days}.")
+    table = company_month_rollup
+    connection.execute(delete(table).where(table.c.deadline_days == deadline_days))
+    _aggregate_into_rollup(connection, deadline_days, None)
+    connection.execute(
+        delete(rollup_deadlines).where(rollup_deadlines.c.deadline_days == deadline_days)
+    )
+    connection.execute(
+        insert(rollup_deadlines).values(deadline_days=deadline_days, built_at=datetime.now())
+    )
+
+
+def rebuild_rollups(connection: Connection) -> list[int]:
+    """Rebuild every maintained rollup (the default deadline's when there is none); their list."""
+    deadlines = maintained_deadlines(connection) or [DEFAULT_DEADLINE_DAYS]
+    for deadline_days in deadlines:
+        rebuild_rollup(connection, deadline_days)
+    return deadlines
+
+
+def refresh_rollups(connection: Connection, loaded: pl.DataFrame) -> None:
+    """Bring every maintained rollup up to date after `loaded` complaints were inserted.
+
+    The firm-months the loaded rows fall in are recounted from the complaints table, so a
+    refresh is exact however many of the rows were new. A warehouse with no rollup yet gets one
+    for DEFAULT_DEADLINE_DAYS, built from all its complaints.
+    """
+    deadlines = maintained_deadlines(connection)
+    if not deadlines:
+        rebuild_rollup(connection, DEFAULT_DEADLINE_DAYS)
+        return
+    if loaded.height == 0:
+        return
+    keys = (
+        loaded.select(
+            pl.col("company_id").cast(pl.String),
+            pl.col("received_date").cast(pl.Date).dt.truncate("1mo").alias("month_start"),
+        )
+        .unique()
+        .drop_nulls()
+    )
+    stage = Table(
+        f"stage_rollup_keys_{uuid.uuid4().hex[:8]}",
+        MetaData(),
+        Column("company_id", String),
+        Column("month_start", Date),
+        prefixes=["TEMPORARY"],
+    )
+    stage.create(connection)
+    try:
+        bulk_insert(connection, stage, keys)
+        table = company_month_rollup
+        in_rollup = exists().where(
+            and_(
+                stage.c.company_id == table.c.company_id,
+                stage.c.month_start == table.c.month_start,
+            )
+        )
+        in_complaints = exists().where(
+            and_(
+                stage.c.company_id == complaints.c.company_id,
+                stage.c.month_start == period_start(complaints.c.received_date, "month"),
+            )
+        )
+        for deadline_days in deadlines:
+            connection.execute(
+                delete(table).where(table.c.deadline_days == deadline_days).where(in_rollup)
+            )
+            _aggregate_into_rollup(connection, deadline_days, in_complaints)
+    finally:
+        stage.drop(connection)
+
+
+def company_month_counts(
+    engine: Engine, *, start: date, end: date, as_of: date, deadline_days: int
+) -> pl.DataFrame:
+    """company_period_counts(period="month") for [start, end], read from the rollup when kept.
+
+    Falls back to counting the complaints when the warehouse keeps no rollup for this deadline.
+    Bounds that cut a month in two are counted from the complaints too.
+    """
+    full = ComplaintFilter(start=start, end=end)
+    whole_months = start.day == 1 and (end + timedelta(days=1)).day == 1
+    with engine.connect() as connection:
+        if not whole_months or deadline_days not in maintained_deadlines(connection):
+            return company_period_counts(
+                engine,
+                period="month",
+                complaint_filter=full,
+                as_of=as_of,
+                deadline_days=deadline_days,
+            )
+        open_from = max(_month_start(as_of - timedelta(days=deadline_days)), start)
+        settled = _settled_months(
+            connection, start, min(end, open_from - timedelta(days=1)), deadline_days
+        )
+    if open_from > end:
+        return settled
+    recent = company_period_counts(
+        engine,
+        period="month",
+        complaint_filter=ComplaintFilter(start=open_from, end=end),
+        as_of=as_of,
+        deadline_days=deadline_days,
+    )
+    return pl.concat([settled, recent]).sort("company_id", "period_start")
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _settled_months(
+    connection: Connection, start: date, end: date, deadline_days: int
+) -> pl.DataFrame:
+    """Rollup months in [start, end] whose complaints are all past the deadline."""
+    r = company_month_rollup.c
+    schema = {"company_id": pl.String(), "period_start": pl.Date(), **COUNT_SCHEMA}
+    if end < start:
+        return pl.DataFrame(schema=schema)
+    query = (
+        select(
+            r.company_id,
+            r.month_start.label("period_start"),
+            r.complaints,
+            r.resolved,
+            r.unresolved,
+            r.in_progress,
+            r.withdrawn,
+            r.in_progress.label("overdue_in_progress"),
+            r.responded,
+            (r.timely_known_fixed + r.pending).label("timely_known"),
+            (r.late_fixed + r.pending).label("late"),
+            r.response_days_sum,
+            r.amount_sum,
+            r.amount_n,
+        )
+        .where(r.deadline_days == deadline_days)
+        .where(r.month_start >= _month_start(start))
+        .where(r.month_start <= end)
+        .order_by(r.company_id, r.month_start)
+    )
+    return fetch_frame(connection, query, schema)

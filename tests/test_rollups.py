@@ -1,0 +1,193 @@
+"""The company x month rollup gives the same counts and the same ranking as the raw complaints."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+from sqlalchemy import Engine, delete, func, select
+
+from queries.aggregates import company_period_counts
+from queries.bulk import fetch_frame
+from queries.filters import ComplaintFilter
+from queries.ingest import ingest_file
+from queries.rollups import company_month_counts, maintained_deadlines, rebuild_rollup
+from queries.schema import company_month_rollup, complaints, rollup_deadlines
+from queries.scoring_inputs import fetch_scoring_inputs
+from queries.warehouse import make_engine
+from sample_data.load import generate_warehouse
+from scoring.combine import combine
+from scoring.config import load_config
+from scoring.factors import compute_factors
+
+HISTORY = (date(2024, 1, 1), date(2026, 9, 30))
+# A quarter end, a mid-month date and a date whose deadline cutoff falls in an earlier month.
+AS_OF_DATES = (date(2026, 9, 30), date(2026, 10, 17), date(2026, 10, 5))
+
+
+def raw_months(engine: Engine, as_of: date, deadline_days: int = 14) -> pl.DataFrame:
+    """The monthly counts straight from the complaints."""
+    return company_period_counts(
+        engine,
+        period="month",
+        complaint_filter=ComplaintFilter(start=HISTORY[0], end=HISTORY[1]),
+        as_of=as_of,
+        deadline_days=deadline_days,
+    )
+
+
+def rollup_months(engine: Engine, as_of: date, deadline_days: int = 14) -> pl.DataFrame:
+    """The monthly counts through the rollup."""
+    return company_month_counts(
+        engine, start=HISTORY[0], end=HISTORY[1], as_of=as_of, deadline_days=deadline_days
+    )
+
+
+def rollup_total(engine: Engine) -> tuple[int, int]:
+    """(complaints in the rollup, complaints in the table) for the default deadline."""
+    with engine.connect() as connection:
+        kept = connection.execute(
+            select(func.sum(company_month_rollup.c.complaints)).where(
+                company_month_rollup.c.deadline_days == 14
+            )
+        ).scalar_one()
+        total = connection.execute(select(func.count()).select_from(complaints)).scalar_one()
+    return int(kept or 0), int(total)
+
+
+@pytest.fixture
+def sample(any_engine: Engine) -> Engine:
+    """A small generated warehouse; generating it builds the rollup."""
+    generate_warehouse(any_engine, companies=150, complaints=6000, seed=11)
+    return any_engine
+
+
+def test_generated_warehouse_keeps_a_complete_rollup(sample: Engine) -> None:
+    with sample.connect() as connection:
+        assert maintained_deadlines(connection) == [14]
+    kept, total = rollup_total(sample)
+    assert kept == total > 5000
+
+
+@pytest.mark.parametrize("as_of", AS_OF_DATES)
+def test_rollup_counts_equal_raw_counts(sample: Engine, as_of: date) -> None:
+    expected = raw_months(sample, as_of)
+    assert expected["overdue_in_progress"].sum() > 0 and expected["late"].sum() > 0
+    assert_frame_equal(rollup_months(sample, as_of), expected, check_exact=False, rel_tol=1e-9)
+
+
+def test_ranking_from_rollups_equals_ranking_from_raw_complaints(sample: Engine) -> None:
+    config = load_config()
+    as_of = date(2026, 9, 30)
+    with sample.connect() as connection:
+        assert config.deadline_days in maintained_deadlines(connection)  # the rollup is read
+    from_rollup = fetch_scoring_inputs(sample, as_of, config)
+    windows = config.windows(as_of)
+    raw = company_period_counts(
+        sample,
+        period="month",
+        complaint_filter=ComplaintFilter(start=windows.history_start, end=windows.current_end),
+        as_of=as_of,
+        deadline_days=config.deadline_days,
+    )
+    from_raw = replace(from_rollup, monthly=raw)
+    ranked_rollup = combine(compute_factors(from_rollup, config), None, config)
+    ranked_raw = combine(compute_factors(from_raw, config), None, config)
+    assert ranked_rollup["tier"].value_counts()["count"].sum() == ranked_raw.height
+    assert_frame_equal(ranked_rollup, ranked_raw)
+
+
+def test_another_deadline_is_counted_raw_until_its_rollup_is_built(sample: Engine) -> None:
+    as_of = date(2026, 9, 30)
+    expected = raw_months(sample, as_of, deadline_days=30)
+    assert_frame_equal(rollup_months(sample, as_of, 30), expected)  # falls back to raw
+    with sample.begin() as connection:
+        rebuild_rollup(connection, 30)
+        assert maintained_deadlines(connection) == [14, 30]
+    assert_frame_equal(rollup_months(sample, as_of, 30), expected, check_exact=False)
+
+
+def more_complaints(engine: Engine, path: Path) -> Path:
+    """Copies of 1,500 loaded complaints moved 40 days later under new ids, as a Parquet file."""
+    query = select(complaints).order_by(complaints.c.complaint_id).limit(1500)
+    schema = {column.name: None for column in complaints.columns}
+    with engine.connect() as connection:
+        rows = fetch_frame(connection, query, {k: pl.String() for k in schema})
+    shift = pl.duration(days=40)
+    moved = rows.with_columns(
+        ("later-" + pl.col("complaint_id")).alias("complaint_id"),
+        (pl.col("received_date").str.to_date() + shift).alias("received_date"),
+        (pl.col("responded_date").str.to_date() + shift).alias("responded_date"),
+        (pl.col("closed_date").str.to_date() + shift).alias("closed_date"),
+        (pl.col("sent_date").str.to_date() + shift).alias("sent_date"),
+        pl.col("amount").cast(pl.Float64),
+        pl.col("timely").replace_strict(
+            {"true": True, "false": False, "True": True, "False": False},
+            default=None,
+            return_dtype=pl.Boolean,
+        ),
+        pl.col("disputed").replace_strict(
+            {"true": True, "false": False, "True": True, "False": False},
+            default=None,
+            return_dtype=pl.Boolean,
+        ),
+    )
+    moved.write_parquet(path)
+    return path
+
+
+def test_ingesting_more_complaints_updates_the_rollup(sample: Engine, tmp_path: Path) -> None:
+    before = raw_months(sample, date(2026, 12, 31))
+    _, loaded = rollup_total(sample)
+    result = ingest_file(
+        sample, more_complaints(sample, tmp_path / "more.parquet"), today=date(2027, 1, 31)
+    )
+    assert (result.rows_loaded, result.rows_rejected) == (1500, 0)
+    kept, total = rollup_total(sample)
+    assert kept == total == loaded + 1500
+    for as_of in (date(2026, 12, 31), date(2026, 11, 20)):
+        expected = raw_months(sample, as_of)
+        assert_frame_equal(rollup_months(sample, as_of), expected, check_exact=False)
+    assert raw_months(sample, date(2026, 12, 31))["complaints"].sum() > before["complaints"].sum()
+
+
+def test_first_ingest_into_an_older_warehouse_builds_the_rollup(
+    sample: Engine, tmp_path: Path
+) -> None:
+    with sample.begin() as connection:  # a warehouse from before rollups existed
+        connection.execute(delete(company_month_rollup))
+        connection.execute(delete(rollup_deadlines))
+    assert_frame_equal(
+        rollup_months(sample, date(2026, 9, 30)), raw_months(sample, date(2026, 9, 30))
+    )
+    ingest_file(sample, more_complaints(sample, tmp_path / "more.parquet"), today=date(2027, 1, 31))
+    with sample.connect() as connection:
+        assert maintained_deadlines(connection) == [14]
+    kept, total = rollup_total(sample)
+    assert kept == total > 7000
+
+
+def test_rollup_command_rebuilds_for_a_deadline(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import cli
+
+    url = f"duckdb:///{tmp_path / 'w.duckdb'}"
+    engine = make_engine(url)
+    generate_warehouse(engine, companies=150, complaints=3000, seed=3)
+    assert cli.main(["rollup", "--db", url, "--deadline-days", "30"]) == 0
+    assert "rollup for a 30-day deadline" in capsys.readouterr().out
+    with engine.connect() as connection:
+        assert maintained_deadlines(connection) == [14, 30]
+    assert_frame_equal(
+        rollup_months(engine, date(2026, 9, 30), 30),
+        raw_months(engine, date(2026, 9, 30), 30),
+        check_exact=False,
+    )
+    engine.dispose()
+    assert cli.main(["rollup", "--db", url, "--deadline-days", "-1"]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
