@@ -65,6 +65,12 @@ navigation = st.navigation(
             "pages/alerts.py", title=t("nav.alerts"), icon=":material/warning:", url_path="alerts"
         ),
         st.Page(
+            "pages/network.py",
+            title=t("nav.network"),
+            icon=":material/hub:",
+            url_path="network",
+        ),
+        st.Page(
             "pages/report.py",
             title=t("nav.report"),
             icon=":material/description:",
