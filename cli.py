@@ -88,6 +88,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--as-of", type=_iso_date, help="YYYY-MM-DD (default: end of the last full quarter)"
     )
     rank.add_argument("--level", choices=("company", "group"), default="company")
+    rank.add_argument(
+        "--min-members",
+        type=int,
+        default=2,
+        metavar="N",
+        help="with --level group: list groups of at least N firms (default 2; 1 adds every "
+        "standalone firm as a group of one)",
+    )
     rank.add_argument("--top", type=int, metavar="K", help="only the first K rows")
     rank.add_argument("--format", dest="output_format", choices=("csv", "json"), default="csv")
     rank.add_argument("--out", type=Path, help="file to write (default: standard output)")
@@ -266,12 +274,13 @@ def run_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _ranked(args: argparse.Namespace, as_of: date):  # noqa: ANN202
-    """Fetch the scoring inputs once and rank them: (ranked frame, inputs)."""
+def _ranked(args: argparse.Namespace, as_of: date, level: str = "company"):  # noqa: ANN202
+    """Fetch the scoring inputs once and rank firms (or groups): (ranked frame, inputs)."""
     from queries.scoring_inputs import fetch_scoring_inputs
     from scoring.combine import combine
     from scoring.config import load_config, weights_from_text
     from scoring.factors import compute_factors
+    from scoring.groups import rank_groups
 
     config = load_config(args.config)
     weights = weights_from_text(args.weights, config.weights) if args.weights else None
@@ -279,6 +288,8 @@ def _ranked(args: argparse.Namespace, as_of: date):  # noqa: ANN202
     check_connection(engine)
     inputs = fetch_scoring_inputs(engine, as_of, config)
     language = getattr(args, "language", "en")
+    if level == "group":
+        return rank_groups(inputs, config, weights, language=language), inputs
     return combine(compute_factors(inputs, config), weights, config, language), inputs
 
 
@@ -314,20 +325,23 @@ def _write_ranked(  # noqa: ANN001
 
 
 def run_rank(args: argparse.Namespace) -> int:
-    """Rank every company as of a date and write the list with its evidence."""
+    """Rank every company (or corporate group) as of a date and write the list with its evidence."""
+    from scoring.groups import listed_groups
     from scoring.windows import default_as_of
 
-    if args.level == "group":
-        print("error: rank --level group is not available yet (issue 8)", file=sys.stderr)
-        return 2
     if args.top is not None and args.top < 1:
         print(f"error: --top must be >= 1; got {args.top}", file=sys.stderr)
         return 2
+    if args.min_members < 1:
+        print(f"error: --min-members must be >= 1; got {args.min_members}", file=sys.stderr)
+        return 2
     try:
-        ranked, _ = _ranked(args, args.as_of or default_as_of(date.today()))
+        ranked, _ = _ranked(args, args.as_of or default_as_of(date.today()), args.level)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if args.level == "group":
+        ranked = listed_groups(ranked, args.min_members)
     if args.top is not None:
         ranked = ranked.head(args.top)
     _write_ranked(ranked, args.output_format, args.out)

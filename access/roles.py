@@ -15,6 +15,7 @@ PERMISSIONS: dict[str, str] = {
     "view_profile": "analyst",
     "view_masked_narratives": "analyst",
     "export": "analyst",
+    "decide_links": "analyst",
     "reveal_narrative": "investigator",
     "ingest": "admin",
     "read_audit_log": "admin",

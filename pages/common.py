@@ -6,21 +6,25 @@ import gc
 import re
 from datetime import date
 
+import networkx as nx
 import polars as pl
 import streamlit as st
 
 from pages.text import LANGUAGES, default_language, translate
-from queries import accounts, aggregates, audit, records
+from queries import accounts, aggregates, audit, network, records
 from queries.alert_inputs import AlertInputs, fetch_alert_inputs
 from queries.audit import AuditFilter
 from queries.filters import ComplaintFilter
 from queries.schema import create_security_schema
-from queries.scoring_inputs import fetch_scoring_inputs
-from queries.warehouse import Engine, make_engine, resolve_db_url, security_url
+from queries.scoring_inputs import ScoringInputs, fetch_scoring_inputs
+from queries.warehouse import Engine, ingest_url, make_engine, resolve_db_url, security_url
 from scoring.alerts import AlertReport, detect_alerts, series_weeks
 from scoring.combine import combine
 from scoring.config import FACTORS, ScoringConfig, load_config
 from scoring.factors import compute_factors
+from scoring.groups import rank_groups
+from scoring.links import propose_links
+from scoring.network import build_graph
 from scoring.quarters import Quarter, parse_quarter, quarters_between
 
 DATA_TTL_SECONDS = 600
@@ -136,11 +140,15 @@ def filter_options(url: str) -> dict[str, list[str]]:
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=24)
+def inputs_for(url: str, as_of: date) -> ScoringInputs:
+    """The warehouse aggregates a score reads, as of a date (small: firm x month)."""
+    return fetch_scoring_inputs(engine_for(url), as_of, scoring_config())
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=24)
 def factors_for(url: str, as_of: date) -> pl.DataFrame:
     """Every firm's factors as of a date: the expensive step, computed once per date."""
-    config = scoring_config()
-    inputs = fetch_scoring_inputs(engine_for(url), as_of, config)
-    return compute_factors(inputs, config)
+    return compute_factors(inputs_for(url, as_of), scoring_config())
 
 
 def ranking_for(url: str, as_of: date, weights: tuple[tuple[str, float], ...] = ()) -> pl.DataFrame:
@@ -154,6 +162,66 @@ def _ranking(
 ) -> pl.DataFrame:
     """Re-ranked from cached factors (no warehouse) for a date, weights and language."""
     return combine(factors_for(url, as_of), dict(weights) or None, scoring_config(), language)
+
+
+def group_ranking_for(
+    url: str, as_of: date, weights: tuple[tuple[str, float], ...] = ()
+) -> pl.DataFrame:
+    """Every corporate group scored on its members' pooled aggregates (groups of one too),
+    explained in the user's language."""
+    return _group_ranking(url, as_of, weights, language())
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=24)
+def _group_ranking(
+    url: str, as_of: date, weights: tuple[tuple[str, float], ...], language: str
+) -> pl.DataFrame:
+    """The group ranking for a date, weights and language."""
+    config = scoring_config()
+    return rank_groups(inputs_for(url, as_of), config, dict(weights) or None, language=language)
+
+
+@st.cache_resource(ttl=DATA_TTL_SECONDS, show_spinner=False)
+def company_graph(url: str) -> nx.MultiDiGraph:
+    """The corporate network of the warehouse, shared by every session and never modified."""
+    engine = engine_for(url)
+    companies = aggregates.company_table(engine).select(
+        "company_id", "name", "industry", "parent_id"
+    )
+    return build_graph(companies, aggregates.relations_table(engine))
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def link_suggestions(url: str) -> pl.DataFrame:
+    """Suggested links not yet decided (no personal data: evidence is named, not shown)."""
+    engine = engine_for(url)
+    return propose_links(
+        aggregates.company_table(engine, contacts=True),
+        aggregates.relations_table(engine),
+        network.alias_table(engine),
+        network.link_decision_table(engine),
+    )
+
+
+def record_link_decision(url: str, **decision: str) -> None:
+    """Record an analyst's decision and drop every cached view the relations feed.
+
+    The dashboard's own connection is read-only: the decision is written through the ingest
+    connection (queries.warehouse.ingest_url), as a load is.
+    """
+    target = ingest_url(url)
+    if target is None:
+        raise network.LinkDecisionError(t("network.not_configured"))
+    if target == url:
+        release_engine(url)  # a DuckDB file cannot be open read-only and read-write at once
+    writer = make_engine(target)
+    try:
+        network.record_link_decision(writer, **decision)
+    finally:
+        writer.dispose()
+    for cached in (link_suggestions, inputs_for, factors_for, _ranking, _group_ranking):
+        cached.clear()
+    company_graph.clear()
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=64)
@@ -219,12 +287,6 @@ def company_record(url: str, company_id: str) -> dict[str, object] | None:
 def enforcement_for(url: str, company_id: str) -> pl.DataFrame:
     """One company's enforcement actions."""
     return records.enforcement_for(engine_for(url), company_id)
-
-
-@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=256)
-def relations_for(url: str, company_id: str) -> pl.DataFrame:
-    """Companies related to one company."""
-    return records.relations_for(engine_for(url), company_id)
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=256)

@@ -17,16 +17,17 @@ from pages.common import (
     alert_report,
     available_quarters,
     breakdown,
+    company_graph,
     company_record,
     enforcement_for,
     firm_months,
+    group_ranking_for,
     industry_months,
     language,
     plain,
     quarter_picker,
     ranking_for,
     recent_complaints,
-    relations_for,
     response_histogram,
     reveal_narrative,
     t,
@@ -39,6 +40,8 @@ from queries.audit import AuditError
 from queries.filters import ComplaintFilter
 from reports.content import ReportError, firm_report
 from reports.pdf import build_firm_pdf
+from scoring.groups import listed_groups
+from scoring.network import related_companies
 from scoring.profile import company_timeline, firm_history, with_shares
 from scoring.windows import scoring_windows
 
@@ -47,6 +50,16 @@ user = require_role("analyst")
 FIRM_REPORT_KEY = "radar.company.firm_report"
 FIRM_REQUEST_KEY = "radar.company.firm_report_requested"
 HISTORY_QUARTERS = 8
+RELATION_NAMES = (
+    "parent",
+    "same_entity",
+    "successor",
+    "platform_seller",
+    "shared_representative",
+    "shared_contact",
+    "same group",
+    "successor chain",
+)
 TIMELINE_MONTHS = 36
 
 url = warehouse_url()
@@ -310,10 +323,37 @@ if actions.height:
 else:
     left.info(t("company.no_enforcement"))
 right.subheader(t("company.related"))
-related = relations_for(url, company_id)
+# The same graph the network page draws: recorded relations, group members, successor chains.
+related = related_companies(company_graph(url), company_id)
+groups = listed_groups(group_ranking_for(url, as_of, weights))
+group = groups.filter(pl.col("members").str.split(";").list.contains(company_id))
+if group.height:
+    g = group.row(0, named=True)
+    right.markdown(
+        t(
+            "company.group",
+            name=plain(g["name"]),
+            members=g["member_count"],
+            rank=f"{g['rank']:,}",
+            groups=f"{groups.height:,}",
+            tier=tier_label(g["tier"]),
+            score=f"{g['score']:.2f}",
+        )
+    )
 if related.height:
+    right.page_link(
+        "pages/network.py",
+        label=t("company.network_link"),
+        query_params={"id": company_id, "quarter": quarter.label},
+    )
     right.dataframe(
-        profile_links(related, quarter).select("profile", "name", "relation", "direction"),
+        profile_links(related, quarter)
+        .with_columns(
+            pl.col("relation").replace_strict(
+                {r: t(f"relation.{r}") for r in RELATION_NAMES}, default=pl.col("relation")
+            )
+        )
+        .select("profile", "name", "relation", "direction"),
         hide_index=True,
         key="company.related_table",
         column_config={

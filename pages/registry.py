@@ -29,6 +29,7 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     PageSpec("pages/targets.py", "nav.targets", ":material/target:", "targets", "viewer"),
     PageSpec("pages/alerts.py", "nav.alerts", ":material/warning:", "alerts", "viewer"),
+    PageSpec("pages/network.py", "nav.network", ":material/hub:", "network", "viewer"),
     PageSpec("pages/report.py", "nav.report", ":material/description:", "report", "viewer"),
     PageSpec("pages/company.py", "nav.company", ":material/apartment:", "company", "analyst"),
     PageSpec(

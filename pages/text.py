@@ -19,6 +19,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "nav.methodology": {"en": "Methodology and data", "ko": "방법론 및 데이터"},
     "nav.warehouse": {"en": "Warehouse", "ko": "데이터 현황"},
     "nav.alerts": {"en": "Early-warning alerts", "ko": "조기 경보"},
+    "nav.network": {"en": "Corporate networks", "ko": "기업 관계망"},
     "nav.report": {"en": "Quarterly report", "ko": "분기 보고서"},
     "nav.ingest": {"en": "Load data", "ko": "데이터 적재"},
     "nav.audit": {"en": "Audit log", "ko": "감사 로그"},
@@ -356,6 +357,112 @@ CATALOG: dict[str, dict[str, str]] = {
     "col.top_firms": {"en": "Leading firms", "ko": "주요 사업자"},
     "col.advisory_candidate": {"en": "Advisory candidate", "ko": "주의보 후보"},
     "company.alert_marker": {"en": "surge alert", "ko": "급증 경보"},
+    # corporate networks
+    "network.heading": {"en": "Corporate networks: {quarter}", "ko": "기업 관계망: {quarter}"},
+    "network.intro": {
+        "en": "Groups are scored on their members' complaints added together, with the same "
+        "factors as single firms, so harm split across subsidiaries shows at group level.",
+        "ko": "그룹은 계열사 불만을 합산해 개별 사업자와 같은 요소로 평가하므로, 여러 계열사로 "
+        "나뉜 피해도 그룹 단위에서 드러납니다.",
+    },
+    "network.top_groups": {"en": "Top corporate groups", "ko": "위험 상위 기업 그룹"},
+    "network.no_groups": {
+        "en": "No corporate groups on record (no parent relations).",
+        "ko": "등록된 기업 그룹이 없습니다 (모회사 관계 없음).",
+    },
+    "network.groups_hint": {
+        "en": "{groups} groups of two or more firms. Overall rank counts every group and "
+        "standalone firm ({units}). Select a row to draw the group.",
+        "ko": "2개 이상 사업자로 이루어진 그룹 {groups}개. 전체 순위는 모든 그룹과 단독 "
+        "사업자({units}개) 기준입니다. 행을 선택하면 그룹 관계망을 그립니다.",
+    },
+    "network.graph": {"en": "The network around a firm", "ko": "사업자 주변 관계망"},
+    "network.no_relations": {
+        "en": "No relations between firms on record.",
+        "ko": "등록된 사업자 간 관계가 없습니다.",
+    },
+    "network.firm": {"en": "Firm", "ko": "사업자"},
+    "network.firms": {"en": "Firms", "ko": "사업자"},
+    "network.node_hover": {
+        "en": "{name} ({company_id}): {tier}, {complaints} complaints",
+        "ko": "{name} ({company_id}): {tier}, 불만 {complaints}건",
+    },
+    "network.click_hint": {
+        "en": "Colour shows the tier, size the complaints this quarter. Click a firm to open "
+        "its profile.",
+        "ko": "색은 등급, 크기는 이번 분기 불만 건수입니다. 사업자를 클릭하면 프로필이 열립니다.",
+    },
+    "network.suggestions": {"en": "Suggested links", "ko": "관계 후보"},
+    "network.suggestions_help": {
+        "en": "Firms that share a registration number, phone, address or name but have no "
+        "recorded relation. Nothing changes until an analyst accepts a link.",
+        "ko": "사업자등록번호, 전화번호, 주소 또는 상호가 같지만 관계가 등록되지 않은 "
+        "사업자입니다. 분석관이 승인하기 전에는 아무것도 바뀌지 않습니다.",
+    },
+    "network.include_weak": {
+        "en": "Include matches on the name alone",
+        "ko": "상호만 같은 후보도 표시",
+    },
+    "network.suggestion_count": {
+        "en": "{shown} of {total} suggestions",
+        "ko": "후보 {total}건 중 {shown}건",
+    },
+    "network.no_suggestions": {"en": "No suggestions to review.", "ko": "검토할 후보가 없습니다."},
+    "network.pick_suggestion": {"en": "Suggestion to decide", "ko": "검토할 후보"},
+    "network.relation": {"en": "Relation to record", "ko": "등록할 관계"},
+    "network.direction": {"en": "Direction", "ko": "방향"},
+    "network.direction_value": {"en": "{src} → {dst}", "ko": "{src} → {dst}"},
+    "network.decided_by": {
+        "en": "Decided by {name} (your account; logged)",
+        "ko": "결정자: {name} (로그인 계정, 기록됨)",
+    },
+    "network.decide_needs_role": {
+        "en": "Accepting or rejecting links needs the analyst role.",
+        "ko": "관계 승인·거부는 분석가 이상 권한이 필요합니다.",
+    },
+    "network.not_configured": {
+        "en": "recording decisions needs a connection with the ingest role: set "
+        "RADAR_INGEST_DB_URL (or [connections.ingest] url in secrets.toml)",
+        "ko": "결정을 기록하려면 적재 권한 연결이 필요합니다: RADAR_INGEST_DB_URL 또는 "
+        "secrets.toml의 [connections.ingest] url을 설정하세요",
+    },
+    "network.accept": {"en": "Accept link", "ko": "관계 승인"},
+    "network.reject": {"en": "Reject", "ko": "기각"},
+    "network.accepted": {
+        "en": "Recorded: {first} and {second} ({relation}).",
+        "ko": "등록했습니다: {first} / {second} ({relation}).",
+    },
+    "network.rejected": {
+        "en": "Rejected: {first} and {second} will not be suggested again.",
+        "ko": "기각했습니다: {first} / {second}는 다시 제안되지 않습니다.",
+    },
+    "network.decision_failed": {
+        "en": "Not recorded: {detail}",
+        "ko": "등록하지 못했습니다: {detail}",
+    },
+    "relation.parent": {"en": "parent", "ko": "모회사"},
+    "relation.same_entity": {"en": "same entity", "ko": "동일 사업자"},
+    "relation.successor": {"en": "successor", "ko": "승계"},
+    "relation.platform_seller": {"en": "platform seller", "ko": "입점 판매자"},
+    "relation.shared_representative": {"en": "shared representative", "ko": "대표자 동일"},
+    "relation.shared_contact": {"en": "shared contact", "ko": "연락처 동일"},
+    "relation.same group": {"en": "same group", "ko": "같은 그룹"},
+    "relation.successor chain": {"en": "successor chain", "ko": "승계 경로"},
+    "col.rank_all": {"en": "Overall rank", "ko": "전체 순위"},
+    "col.group_id": {"en": "Group ID", "ko": "그룹 ID"},
+    "col.group_name": {"en": "Group (head firm)", "ko": "그룹 (대표 사업자)"},
+    "col.members": {"en": "Firms", "ko": "사업자 수"},
+    "col.other_id": {"en": "Other company ID", "ko": "상대 사업자 ID"},
+    "col.other_name": {"en": "Other name", "ko": "상대 사업자명"},
+    "col.suggested": {"en": "Suggested relation", "ko": "제안 관계"},
+    "col.strength": {"en": "Strength", "ko": "근거 강도"},
+    "company.group": {
+        "en": "Member of the group of {name} ({members} firms): group rank {rank} of {groups}, "
+        "{tier}, score {score}.",
+        "ko": "{name} 그룹 소속 ({members}개 사업자): 그룹 순위 {groups}개 중 {rank}위, "
+        "{tier}, 점수 {score}.",
+    },
+    "company.network_link": {"en": "Open the network", "ko": "관계망 보기"},
     # quarterly report page and the firm report on the profile
     "report.heading": {"en": "Quarterly report: {quarter}", "ko": "분기 보고서: {quarter}"},
     "report.intro": {

@@ -9,7 +9,7 @@ from sqlalchemy import Date, Engine, case, func, literal, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from privacy.masking import mask_frame
-from queries.bulk import fetch_frame
+from queries.bulk import conform, fetch_frame, table_schema
 from queries.filters import ComplaintFilter, apply_filter
 from queries.schema import (
     companies,
@@ -18,6 +18,7 @@ from queries.schema import (
     enforcement_actions,
     ingest_runs,
     issue_statutes,
+    present_columns,
     rejected_rows,
 )
 from queries.sqlfunctions import days_between, period_start
@@ -182,19 +183,22 @@ def breakdown(
         return fetch_frame(connection, query, schema)
 
 
-def company_table(engine: Engine) -> pl.DataFrame:
-    """Every company with its industry, parent and exposure."""
-    schema = {
-        "company_id": pl.String(),
-        "name": pl.String(),
-        "business_no": pl.String(),
-        "industry": pl.String(),
-        "parent_id": pl.String(),
-        "exposure": pl.Float64(),
-    }
-    query = select(*(companies.c[name] for name in schema)).order_by(companies.c.company_id)
+CONTACT_COLUMNS: tuple[str, ...] = ("representative", "phone", "address")
+
+
+def company_table(engine: Engine, *, contacts: bool = False) -> pl.DataFrame:
+    """Every company with its industry, parent and exposure; with `contacts`, also the
+    optional representative, phone and address (personal data: only link suggestions read
+    them). A warehouse created before the contact columns existed gets them empty.
+    """
+    schema = table_schema(companies)
+    if not contacts:
+        schema = {name: dtype for name, dtype in schema.items() if name not in CONTACT_COLUMNS}
+    present = [name for name in present_columns(engine, companies) if name in schema]
     with engine.connect() as connection:
-        return fetch_frame(connection, query, schema)
+        query = select(*(companies.c[name] for name in present)).order_by(companies.c.company_id)
+        frame = fetch_frame(connection, query, {name: schema[name] for name in present})
+    return conform(frame, schema)
 
 
 def enforcement_table(engine: Engine) -> pl.DataFrame:

@@ -21,6 +21,7 @@ ACTIONS: tuple[str, ...] = (
     "report",
     "ingest",
     "user_change",
+    "link_decision",
     "access_denied",
 )
 OUTCOMES: tuple[str, ...] = ("ok", "denied", "failed")

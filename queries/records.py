@@ -1,13 +1,13 @@
-"""Individual records for one company's profile: recent complaints (masked), actions, relations."""
+"""Individual records for one company's profile: recent complaints (masked) and actions."""
 
 from __future__ import annotations
 
 import polars as pl
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import Engine, select
 
 from privacy.masking import mask_frame
 from queries.bulk import fetch_frame
-from queries.schema import companies, company_relations, complaints, enforcement_actions
+from queries.schema import companies, complaints, enforcement_actions
 
 RECENT_COMPLAINT_SCHEMA: dict[str, pl.DataType] = {
     "complaint_id": pl.String(),
@@ -37,11 +37,26 @@ def recent_complaints(engine: Engine, company_id: str, *, limit: int = 50) -> pl
     return mask_frame(frame, ("narrative",))
 
 
+PUBLIC_COMPANY_COLUMNS: tuple[str, ...] = (
+    "company_id",
+    "name",
+    "business_no",
+    "industry",
+    "parent_id",
+    "exposure",
+)
+
+
 def company_record(engine: Engine, company_id: str) -> dict[str, object] | None:
-    """One company's row as a dict, or None if the id is unknown."""
+    """One company's public columns as a dict, or None if the id is unknown.
+
+    The optional contact columns (representative, phone, address) are left out: they only
+    serve link suggestions and the representative's name is personal data.
+    """
+    c = companies.c
     with engine.connect() as connection:
         row = connection.execute(
-            select(companies).where(companies.c.company_id == company_id)
+            select(*(c[name] for name in PUBLIC_COMPANY_COLUMNS)).where(c.company_id == company_id)
         ).one_or_none()
     return dict(row._mapping) if row is not None else None
 
@@ -63,35 +78,6 @@ def enforcement_for(engine: Engine, company_id: str) -> pl.DataFrame:
     )
     with engine.connect() as connection:
         return fetch_frame(connection, query, schema)
-
-
-def relations_for(engine: Engine, company_id: str) -> pl.DataFrame:
-    """Relations that touch a company, each with the other firm's id and name and the direction."""
-    r = company_relations.c
-    query = select(r.src_company_id, r.dst_company_id, r.relation).where(
-        or_(r.src_company_id == company_id, r.dst_company_id == company_id)
-    )
-    schema = {"src_company_id": pl.String(), "dst_company_id": pl.String(), "relation": pl.String()}
-    with engine.connect() as connection:
-        edges = fetch_frame(connection, query, schema)
-        other_ids = set(edges["src_company_id"]) | set(edges["dst_company_id"])
-        names = fetch_frame(
-            connection,
-            select(companies.c.company_id, companies.c.name).where(
-                companies.c.company_id.in_(sorted(other_ids))
-            ),
-            {"company_id": pl.String(), "name": pl.String()},
-        )
-    outgoing = pl.col("src_company_id") == company_id
-    related = edges.select(
-        pl.when(outgoing)
-        .then(pl.col("dst_company_id"))
-        .otherwise(pl.col("src_company_id"))
-        .alias("company_id"),
-        pl.col("relation"),
-        pl.when(outgoing).then(pl.lit("to")).otherwise(pl.lit("from")).alias("direction"),
-    )
-    return related.join(names, on="company_id", how="left").sort("relation", "company_id")
 
 
 def unmasked_narrative(engine: Engine, company_id: str, complaint_id: str) -> str | None:

@@ -20,7 +20,10 @@ from sqlalchemy import (
     Text,
     event,
     inspect,
+    literal_column,
+    select,
 )
+from sqlalchemy.schema import CreateColumn
 
 from access.roles import ROLES
 
@@ -41,6 +44,11 @@ companies = Table(
     Column("industry", String),
     Column("parent_id", String),
     Column("exposure", Double),
+    # Optional contact details, used only to suggest links between firms (same representative,
+    # phone or address). The representative's name is personal data: never shown or exported.
+    Column("representative", Text),
+    Column("phone", String),
+    Column("address", Text),
 )
 
 complaints = Table(
@@ -138,6 +146,22 @@ rejected_rows = Table(
     Column("field", String),
     Column("value", Text),
     Column("reason", Text, nullable=False),
+)
+
+# Every analyst decision on a suggested link between two firms, appended, never changed: the
+# accepted ones are also written to company_relations (in the same transaction).
+link_decisions = Table(
+    "link_decisions",
+    metadata,
+    Column("decision_id", String, primary_key=True),
+    Column("src_company_id", String, nullable=False),
+    Column("dst_company_id", String, nullable=False),
+    Column("relation", String, nullable=False),
+    Column("decision", String, nullable=False),
+    Column("evidence", Text),
+    Column("decided_by", String, nullable=False),
+    Column("decided_at", DateTime, nullable=False),
+    CheckConstraint("decision IN ('accepted', 'rejected')", name="ck_link_decisions_decision"),
 )
 
 sample_stories = Table(
@@ -280,8 +304,52 @@ def create_security_schema(engine: Engine) -> None:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create every table and index that is missing; existing ones are left as they are."""
+    """Create every table and index that is missing, and add columns a newer version declares.
+
+    Existing tables keep their rows; a column added since a warehouse was created (such as the
+    optional contact columns of companies) is added empty, so older warehouses keep working.
+    """
     metadata.create_all(engine, checkfirst=True)
+    for table in metadata.sorted_tables:
+        missing = missing_columns(engine, table)
+        if not missing:
+            continue
+        with engine.begin() as connection:
+            for column in missing:
+                # Identifiers and types come from this module, never from input.
+                ddl = CreateColumn(column).compile(dialect=connection.dialect)
+                connection.exec_driver_sql(
+                    f"ALTER TABLE {connection.dialect.identifier_preparer.format_table(table)} "
+                    f"ADD COLUMN {ddl}"
+                )
+
+
+def table_exists(engine: Engine, name: str) -> bool:
+    """Whether the warehouse has a table (asked on a connection of its own: DuckDB refuses
+    other work on a connection whose catalogue query is still open)."""
+    with engine.connect() as connection:
+        return connection.dialect.has_table(connection, name)
+
+
+def present_columns(engine: Engine, table: Table) -> list[str]:
+    """The table's declared columns that the warehouse has ([] if the table is missing)."""
+    if not table_exists(engine, table.name):
+        return []
+    # Column reflection is not implemented by every dialect (duckdb-engine's fails on DuckDB
+    # 2.0); the names of an empty SELECT * result are portable.
+    with engine.connect() as connection:
+        result = connection.execute(select(literal_column("*")).select_from(table).limit(0))
+        have = set(result.keys())
+        result.close()
+    return [column.name for column in table.columns if column.name in have]
+
+
+def missing_columns(engine: Engine, table: Table) -> list[Column]:
+    """Nullable declared columns an existing table lacks (none for a missing table)."""
+    present = present_columns(engine, table)
+    if not present:
+        return []
+    return [c for c in table.columns if c.name not in present and c.nullable]
 
 
 def missing_tables(engine: Engine) -> list[str]:

@@ -21,6 +21,9 @@ configured total. The planted stories (`SampleWorld.stories`, one row per story 
 - split_harm_group (parent + 4): each subsidiary x1.8-2.2 from the same month, unresolved to ~35%.
 - sanctioned_predecessor / renamed_successor: the predecessor deteriorates, is fined and stops
   (onset_date = first day without complaints); the successor starts (onset_date) at the same level.
+- undisclosed_link (3 pairs): ordinary firms of one industry that share a representative and an
+  address, a phone and an address, or a business registration number (one firm registered
+  twice), with no relation recorded: what link suggestions should find.
 
 Every other firm is stationary apart from seasonality and trend (and the product surges of the
 products it sells). Chunking does not touch the random stream: complaints are drawn in fixed
@@ -123,6 +126,9 @@ def _world_frames(plan: WorldPlan) -> SampleWorld:
             "industry": [vocab.INDUSTRY_NAMES[k] for k in f.industry],
             "parent_id": [ids[p] if p >= 0 else None for p in plan.parent],
             "exposure": pl.Series(published).fill_nan(None),
+            "representative": plan.contacts.representative.tolist(),
+            "phone": plan.contacts.phone.tolist(),
+            "address": plan.contacts.address.tolist(),
         },
     )
     relations = _frame(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
 
-from sample_data import timeline, vocab
+from sample_data import pii, timeline, vocab
 from sample_data.config import GeneratorConfig
 from sample_data.firms import Firms, daily_rate, make_firms, unique_name
 
@@ -22,6 +23,7 @@ PRODUCT_SURGES: tuple[tuple[str, float, float, int, str], ...] = (
 
 # Random streams, one per concern, so that changing one part leaves the others' draws alone.
 STREAM_FIRMS, STREAM_STORIES, STREAM_LINKS, STREAM_ACTIONS = 1, 2, 3, 4
+STREAM_CONTACTS = 5
 
 
 def stream(config: GeneratorConfig, *keys: int) -> np.random.Generator:
@@ -74,6 +76,16 @@ class WorldPlan:
     parent: np.ndarray  # parent firm index or -1
     relations: tuple[tuple[int, int, str], ...]
     actions: tuple[Action, ...]
+    contacts: Contacts
+
+
+@dataclass(frozen=True)
+class Contacts:
+    """Each firm's representative (a person's name: personal data), phone and address."""
+
+    representative: np.ndarray  # object array of str
+    phone: np.ndarray
+    address: np.ndarray
 
 
 @dataclass
@@ -494,6 +506,103 @@ def _background_actions(p: _Planter, rng: np.random.Generator) -> None:
         p.act(int(firm), int(rng.integers(0, p.config.days)), action)
 
 
+# Landline area codes by region (vocab.REGIONS order) and street names for addresses.
+AREA_CODES: tuple[str, ...] = (
+    "02", "051", "053", "032", "062", "042", "052", "044", "031",
+    "033", "043", "041", "063", "061", "054", "055", "064",
+)  # fmt: skip
+STREETS: tuple[str, ...] = (
+    "Teheran", "Sejong", "Jong", "Eulji", "Toegye", "Hangang", "Gangnam", "Dosan", "Olympic",
+    "Jungang", "Haeun", "Dongil", "Mokdong", "Yeongdong", "Bongeunsa", "Gukhoe", "Yanghwa",
+    "Mapo", "Cheonho", "Dalgubeol", "Suseong", "Gwangbok", "Chungjang", "Daehak", "Hwarang",
+    "Baekje", "Gaya", "Sinsa", "Apgujeong", "Nonhyeon",
+)  # fmt: skip
+UNDISCLOSED = (
+    ("representative", "address"),
+    ("phone", "address"),
+    ("business_no",),
+)
+
+
+def _distinct_strings(
+    rng: np.random.Generator, n: int, draw: Callable[[np.random.Generator, np.ndarray], list[str]]
+) -> np.ndarray:
+    """n strings from `draw`, redrawn until no two are equal (collisions are rare)."""
+    values = np.array(draw(rng, np.arange(n)), dtype=object)
+    while True:
+        _, first = np.unique(values.astype(str), return_index=True)
+        clash = np.ones(n, dtype=bool)
+        clash[first] = False
+        if not clash.any():
+            return values
+        values[clash] = draw(rng, np.flatnonzero(clash))
+
+
+def _plant_contacts(p: _Planter, rng: np.random.Generator) -> Contacts:
+    """Representatives, phones and addresses; recorded links share them, and three pairs of
+    ordinary firms share them without any recorded link (story `undisclosed_link`).
+
+    Representatives' names repeat by chance (Korean names do), phones and addresses do not,
+    except where planted.
+    """
+    f = p.firms
+    representative = pii.people(rng, f.size)["name"].to_numpy().astype(object)
+
+    def phones(g: np.random.Generator, which: np.ndarray) -> list[str]:
+        codes = [AREA_CODES[r] for r in f.home_region[which]]
+        first = g.integers(200, 10_000, which.size)
+        last = g.integers(0, 10_000, which.size)
+        return [f"{c}-{a}-{b:04d}" for c, a, b in zip(codes, first, last, strict=True)]
+
+    def addresses(g: np.random.Generator, which: np.ndarray) -> list[str]:
+        streets = g.integers(0, len(STREETS), which.size)
+        numbers = g.integers(1, 400, which.size)
+        regions = [vocab.REGIONS[r][0] for r in f.home_region[which]]
+        return [
+            f"{n} {STREETS[s]}-ro, {r}" for n, s, r in zip(numbers, streets, regions, strict=True)
+        ]
+
+    phone = _distinct_strings(rng, f.size, phones)
+    address = _distinct_strings(rng, f.size, addresses)
+    for src, dst, relation in p.relations:
+        if relation == "shared_representative":
+            representative[dst] = representative[src]
+    contacts = {"representative": representative, "phone": phone, "address": address}
+    registered = np.array([b is not None for b in f.business_no])
+    ordinary = p.free & p.eligible & registered
+    sized = ordinary & (p.quarterly >= 5.0) & (p.quarterly <= 40.0)
+    for shared in UNDISCLOSED:
+        # Mid-sized firms with a same-industry partner; small worlds take any free firms.
+        pool = sized if _paired(sized, f.industry).any() else ordinary
+        if not _paired(pool, f.industry).any():
+            pool = p.free & registered
+        first = int(rng.choice(np.flatnonzero(_paired(pool, f.industry))))
+        partners = np.flatnonzero(pool & (f.industry == f.industry[first]))
+        second = int(rng.choice(partners[partners != first]))
+        sized[[first, second]] = False
+        ordinary[[first, second]] = False
+        p.free[[first, second]] = False
+        for kind in shared:
+            values = f.business_no if kind == "business_no" else contacts[kind]
+            values[second] = values[first]
+        what = " and ".join(
+            k.replace("business_no", "business registration number") for k in shared
+        )
+        for one, other in ((first, second), (second, first)):
+            p.story(
+                "undisclosed_link",
+                one,
+                f"same {what} as {f.ids[other]} ({f.names[other]}); no relation recorded",
+            )
+    return Contacts(representative, phone, address)
+
+
+def _paired(pool: np.ndarray, industry: np.ndarray) -> np.ndarray:
+    """Firms of the pool that share their industry with another firm of the pool."""
+    counts = np.bincount(industry[pool], minlength=int(industry.max()) + 1)
+    return pool & (counts[industry] >= 2)
+
+
 def _sells_no_surging_product(firms: Firms) -> np.ndarray:
     """Firms untouched by the product surges, so that a firm's own story stays its own."""
     surging = [vocab.PRODUCTS.index(product) for product, *_ in PRODUCT_SURGES]
@@ -533,6 +642,7 @@ def plan_world(config: GeneratorConfig) -> WorldPlan:
     _link_representatives(planter, links)
     planter.rng = stream(config, STREAM_ACTIONS)
     _background_actions(planter, planter.rng)
+    contacts = _plant_contacts(planter, stream(config, STREAM_CONTACTS))
     relations = tuple(dict.fromkeys(planter.relations))  # drop repeated edges, keep order
     actions = tuple(sorted(planter.actions, key=lambda a: (a.day, a.firm)))
     return WorldPlan(
@@ -546,4 +656,5 @@ def plan_world(config: GeneratorConfig) -> WorldPlan:
         parent=parent,
         relations=relations,
         actions=actions,
+        contacts=contacts,
     )

@@ -113,8 +113,15 @@ def leading_factors(contributions: np.ndarray) -> pl.DataFrame:
     )
 
 
-def explanation_expression(leads: int, language: str = DEFAULT_LANGUAGE) -> pl.Expr:
-    """Join the phrases named by the `_lead0`.. columns; the 'nothing' sentence when none."""
+def explanation_expression(
+    leads: int, language: str = DEFAULT_LANGUAGE, inherits: bool = False
+) -> pl.Expr:
+    """Join the phrases named by the `_lead0`.. columns; the 'nothing' sentence when none.
+
+    With `inherits` (the factors carry inherited_actions), a firm that inherited a predecessor's
+    record always has the repeat phrase, which names the predecessor, even when repeat
+    offending is not among its leading factors: an investigator must see the lineage.
+    """
     parts = []
     for j in range(leads):
         lead = pl.col(f"_lead{j}")
@@ -122,6 +129,16 @@ def explanation_expression(leads: int, language: str = DEFAULT_LANGUAGE) -> pl.E
         for k, factor in enumerate(FACTORS[1:], start=1):
             phrase = phrase.when(lead == k).then(pl.col(phrase_column(factor, language)))
         parts.append(phrase.otherwise(None))
+    if inherits:
+        repeat = FACTORS.index("repeat")
+        led = pl.lit(False)
+        for j in range(leads):
+            led = led | (pl.col(f"_lead{j}") == repeat)
+        parts.append(
+            pl.when((pl.col("inherited_actions") > 0) & ~led).then(
+                pl.col(phrase_column("repeat", language))
+            )
+        )
     joined = pl.concat_str(parts, separator="; ", ignore_nulls=True)
     nothing = say("nothing", language)
     return pl.when(joined.str.len_chars() > 0).then(joined).otherwise(pl.lit(nothing))
@@ -158,7 +175,9 @@ def combine(
     numeric += [pl.Series(f"{f}_contribution", contributions[:, j]) for j, f in enumerate(FACTORS)]
     numeric.append(pl.Series("score", score))
     tier, rule, capped = tier_expression(config, language)
-    explanation = explanation_expression(leads.width, language)
+    explanation = explanation_expression(
+        leads.width, language, "inherited_actions" in factors.columns
+    )
     pairs = [c for f in FACTORS for c in (f"{f}_factor", f"{f}_contribution")]
     used = {*LEAD_COLUMNS, *pairs}
     rest = [c for c in factors.columns if c not in used and not c.startswith(PHRASE_PREFIX)]

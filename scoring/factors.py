@@ -19,7 +19,9 @@ import polars as pl
 
 from scoring import stats
 from scoring.config import ScoringConfig
-from scoring.phrases import LANGUAGES, action_name, fill
+from scoring.network import successor_closure
+from scoring.phrases import LANGUAGES, action_name, action_past, fill
+from scoring.pooling import MEMBERS_BASIS, MIXED, pool_actions, pool_firms, pool_issues
 from scoring.windows import Windows, add_months, scoring_windows
 
 UNKNOWN_INDUSTRY = "(unknown)"
@@ -56,43 +58,85 @@ class InputsLike(Protocol):
     issue_statutes: pl.DataFrame
 
 
-def compute_factors(inputs: InputsLike, config: ScoringConfig | None = None) -> pl.DataFrame:
+def compute_factors(
+    inputs: InputsLike,
+    config: ScoringConfig | None = None,
+    groups: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """One row per firm with every factor's evidence, points and phrase, sorted by company_id.
 
     Firms in the company table with no complaints get zero counts. Input row order does not
     matter: every frame is put in a canonical order before any model is fitted. The shrinkage
     priors are learned from the two baseline quarters (see `fit_priors`), so a firm's
     complaints this quarter never move the yardstick it is measured with.
+
+    With `groups` (company_id, group_id; see scoring.network.group_membership) the rows are
+    groups instead (company_id = group_id): every firm is measured against its own industry's
+    peers first, then the members' counts are added and their yardsticks weighted together
+    (scoring.pooling), and the same factors score the pooled group. A firm missing from
+    `groups` is a group of one.
     """
     config = config or ScoringConfig()
     windows = config.windows(inputs.as_of)
-    frame = prepared(firm_counts(inputs.companies, inputs.monthly, windows))
+    firms = peer_frame(inputs, windows, config)
     calibration = pl.concat(
         [
             prepared(firm_counts(inputs.companies, inputs.monthly, scoring_windows(end, 2)))
             for end in (windows.previous_end, windows.year_ago_end)
         ]
     )
-    priors = fit_priors(calibration, frame)
+    priors = fit_priors(calibration, firms)
+    actions = prior_actions(
+        inputs.enforcement, successor_closure(inputs.relations), inputs.as_of, config.repeat_years
+    )
+    frame, issues = firms, inputs.issues
+    if groups is not None:
+        frame = pool_firms(firms, groups)
+        issues = pool_issues(inputs.issues, groups)
+        actions = pool_actions(actions, groups)
     frame = volume_factor(frame, priors.volume, config)
     frame = growth_factor(frame, config)
     frame = unresolved_factor(frame, priors.unresolved_strength, config)
     frame = timeliness_factor(frame, priors.late_strength, config, inputs.deadline_days)
-    frame = severity_factor(frame, inputs.issues, inputs.issue_statutes, config)
-    frame = repeat_factor(
-        frame,
-        inputs.enforcement,
-        inputs.relations,
-        inputs.issues,
-        inputs.issue_statutes,
-        windows,
-        config,
+    frame = severity_factor(frame, config)
+    frame = repeat_factor(frame, actions, issues, inputs.issue_statutes, inputs.companies, config)
+    return (
+        frame.with_columns(
+            window_start=pl.lit(windows.current_start),
+            window_end=pl.lit(windows.current_end),
+            priors_from=pl.lit(priors.source),
+        )
+        .drop(MIXED)
+        .sort("company_id")
     )
-    return frame.with_columns(
-        window_start=pl.lit(windows.current_start),
-        window_end=pl.lit(windows.current_end),
-        priors_from=pl.lit(priors.source),
-    ).sort("company_id")
+
+
+def peer_frame(inputs: InputsLike, windows: Windows, config: ScoringConfig) -> pl.DataFrame:
+    """Per firm: the counts, and every yardstick that compares the firm with its peers.
+
+    Expected complaints, peer unresolved and late rates, the funnel target, the industry trend
+    that growth is tested against and the peer severity and claim levels: everything computed
+    over the firm's industry happens here, so a group can pool its members' yardsticks. The
+    flag MIXED (false for a firm; true for a group whose members span several industries)
+    picks the phrases that say "its members' industry peers"; compute_factors drops it.
+    """
+    frame = prepared(firm_counts(inputs.companies, inputs.monthly, windows))
+    frame = growth_peers(frame)
+    frame = severity_peers(frame, inputs.issues, inputs.issue_statutes, config)
+    # A funnel plot draws one target line per industry, so its limits use the whole industry.
+    target = (pl.col("unresolved_n").sum().over("industry") + 0.5) / (
+        pl.col("decided").sum().over("industry") + 1.0
+    )
+    return frame.with_columns(target.alias("unresolved_funnel_target"), pl.lit(False).alias(MIXED))
+
+
+def _peer_phrase(key: str, language: str, **slots: pl.Expr | str | int | float) -> pl.Expr:
+    """A factor sentence against the firm's industry peers, or its members' for a mixed group."""
+    return (
+        pl.when(pl.col(MIXED))
+        .then(fill(f"{key}.mixed", language, **{k: v for k, v in slots.items() if k != "industry"}))
+        .otherwise(fill(key, language, **slots))
+    )
 
 
 @dataclass(frozen=True)
@@ -375,6 +419,8 @@ def _volume_phrase(language: str) -> pl.Expr:
     expected_text = (
         pl.when(basis == "exposure")
         .then(fill("volume.exposure", language, expected=_whole(expected)))
+        .when(basis == MEMBERS_BASIS)
+        .then(fill("volume.members", language, expected=_whole(expected)))
         .when(basis == "own share")
         .then(fill("volume.own_share", language, industry=industry))
         .otherwise(fill("volume.typical", language, industry=industry, expected=_whole(expected)))
@@ -392,17 +438,13 @@ def _volume_phrase(language: str) -> pl.Expr:
 # --- growth ----------------------------------------------------------------------------------
 
 
-def growth_factor(frame: pl.DataFrame, config: ScoringConfig) -> pl.DataFrame:
-    """Current window against the previous quarter plus the same quarter a year earlier.
+def growth_peers(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add growth_baseline (previous quarter + same quarter a year earlier) and the ratio of
+    current to baseline complaints expected under "no change" (growth_null_ratio).
 
-    The expected ratio under "no change" is the rest of the firm's industry's ratio (leaving the
-    firm out, so its own surge cannot hide itself); without one, the all-firm ratio. The test is
-    one-sided exact (conditional binomial); Benjamini-Hochberg runs over the firms tested: those
-    with complaints before the window (a baseline exists) and at least `min_growth_total`
-    complaints in the three quarters together (a filter on the total, which does not depend on
-    the split under "no change", so the FDR is still controlled). Points = log2 of the lower
-    confidence limit of the adjusted rate ratio, only when q <= fdr_level; otherwise 0.
-    Growth (vs the previous quarter) and growth_yoy are plain ratios, null when the base is 0.
+    The expected ratio is the rest of the firm's industry's ratio (leaving the firm out, so its
+    own surge cannot hide itself); without one, the all-firm ratio; null when that is not
+    positive either.
     """
     n = pl.col("complaints").cast(pl.Float64)
     base = (pl.col("complaints_previous") + pl.col("complaints_year_ago")).cast(pl.Float64)
@@ -416,10 +458,23 @@ def growth_factor(frame: pl.DataFrame, config: ScoringConfig) -> pl.DataFrame:
         .then(all_now / all_base)
         .otherwise(None)
     )
-    frame = frame.with_columns(
+    return frame.with_columns(
         growth_baseline=base.cast(pl.Int64),
         growth_null_ratio=pl.when(null_ratio > 0).then(null_ratio).otherwise(None),
     )
+
+
+def growth_factor(frame: pl.DataFrame, config: ScoringConfig) -> pl.DataFrame:
+    """Current window against the previous quarter plus the same quarter a year earlier.
+
+    Needs growth_baseline and growth_null_ratio (from `growth_peers`). The test is one-sided
+    exact (conditional binomial); Benjamini-Hochberg runs over the firms tested: those
+    with complaints before the window (a baseline exists) and at least `min_growth_total`
+    complaints in the three quarters together (a filter on the total, which does not depend on
+    the split under "no change", so the FDR is still controlled). Points = log2 of the lower
+    confidence limit of the adjusted rate ratio, only when q <= fdr_level; otherwise 0.
+    Growth (vs the previous quarter) and growth_yoy are plain ratios, null when the base is 0.
+    """
     tested = (
         (frame["complaints_before"] > 0)
         & frame["growth_null_ratio"].is_not_null()
@@ -457,7 +512,7 @@ def growth_factor(frame: pl.DataFrame, config: ScoringConfig) -> pl.DataFrame:
 
 
 def _growth_phrase(language: str) -> pl.Expr:
-    return fill(
+    return _peer_phrase(
         "growth",
         language,
         previous=_change_text("complaints_previous", "growth", language),
@@ -524,11 +579,6 @@ def unresolved_factor(frame: pl.DataFrame, strength: float, config: ScoringConfi
     frame, shrunk, peer = _shrunk_rate(
         frame, "unresolved_n", "decided", "unresolved", strength, config
     )
-    # A funnel plot draws one target line per industry, so its limits use the whole industry.
-    target = (pl.col("unresolved_n").sum().over("industry") + 0.5) / (
-        pl.col("decided").sum().over("industry") + 1.0
-    )
-    frame = frame.with_columns(target.alias("unresolved_funnel_target"))
     decided = frame["decided"].to_numpy()
     target_values = frame["unresolved_funnel_target"].to_numpy()
     limits = {
@@ -557,7 +607,7 @@ def unresolved_factor(frame: pl.DataFrame, strength: float, config: ScoringConfi
         .otherwise(pl.lit("within limits"))
     )
     phrases = [
-        fill(
+        _peer_phrase(
             "unresolved",
             language,
             rate=_percent(rate),
@@ -584,7 +634,7 @@ def timeliness_factor(
         _series("timeliness_factor", _points(_log2_ratio(shrunk, peer), config.factor_cap))
     )
     return frame.with_columns(
-        fill(
+        _peer_phrase(
             "timeliness",
             language,
             rate=_percent(pl.col("late_rate")),
@@ -614,16 +664,14 @@ def issue_weights(
     return seen.with_columns(pl.Series("issue_weight", weights, dtype=pl.Float64))
 
 
-def severity_factor(
+def severity_peers(
     frame: pl.DataFrame, issues: pl.DataFrame, issue_statutes: pl.DataFrame, config: ScoringConfig
 ) -> pl.DataFrame:
-    """Issue-weighted severity and claimed amounts per complaint, each against the peers.
+    """Add each firm's issue-weighted complaints and its peers' severity index and mean claim.
 
-    Severity index = complaint-weighted mean issue weight; mean claim = amount_sum / amount_n.
-    Both are shrunk toward the pooled value of the industry's other firms as if
-    `severity.prior_complaints` more complaints at that level had been seen, then divided by it.
-    Points = the positive part of log2 of each ratio, added. Firms with no issues or no amounts
-    (or no peers with any) get a null ratio and no points from that part.
+    severity_complaints and severity_weighted (complaints x issue weight) come from the firm's
+    issue counts; peer_severity_index and peer_amount_mean pool the industry's other firms (all
+    other firms when the industry has none with any; null when nobody has any).
     """
     weights = issue_weights(issues, issue_statutes, config)
     per_firm = (
@@ -637,13 +685,26 @@ def severity_factor(
             severity_weighted=(pl.col("complaints") * pl.col("issue_weight")).sum(),
         )
     )
-    k0 = config.severity_prior_complaints
     frame = frame.join(per_firm, on="company_id", how="left").with_columns(
         pl.col("severity_complaints", "severity_weighted").fill_null(0.0)
     )
-    frame = frame.with_columns(
+    return frame.with_columns(
         peer_severity_index=peer_ratio(pl.col("severity_weighted"), pl.col("severity_complaints")),
         peer_amount_mean=peer_ratio(pl.col("amount_sum"), pl.col("amount_n")),
+    )
+
+
+def severity_factor(frame: pl.DataFrame, config: ScoringConfig) -> pl.DataFrame:
+    """Issue-weighted severity and claimed amounts per complaint, each against the peers.
+
+    Needs the columns of `severity_peers`. Severity index = complaint-weighted mean issue
+    weight; mean claim = amount_sum / amount_n. Both are shrunk toward the peers' value as if
+    `severity.prior_complaints` more complaints at that level had been seen, then divided by it.
+    Points = the positive part of log2 of each ratio, added. Firms with no issues or no amounts
+    (or no peers with any) get a null ratio and no points from that part.
+    """
+    k0 = config.severity_prior_complaints
+    frame = frame.with_columns(
         severity_index=pl.when(pl.col("severity_complaints") > 0).then(
             pl.col("severity_weighted") / pl.col("severity_complaints")
         ),
@@ -676,13 +737,13 @@ def severity_factor(
 
 def _severity_phrase(language: str) -> pl.Expr:
     industry = pl.col("industry")
-    issue_text = fill(
+    issue_text = _peer_phrase(
         "severity.issues",
         language,
         ratio=_one_decimal(pl.col("severity_index") / pl.col("peer_severity_index")),
         industry=industry,
     )
-    amount_text = fill(
+    amount_text = _peer_phrase(
         "severity.amount",
         language,
         mean=_thousands(pl.col("amount_mean")),
@@ -708,12 +769,13 @@ def prior_actions(
 
     A firm inherits its predecessor's actions through a `successor` relation (src_company_id is
     the predecessor, dst_company_id the successor); `inherited_from` names the predecessor.
+    Pass relations through scoring.network.successor_closure to inherit down whole chains.
     Later actions are never used, so a backtest cannot see the future.
     """
     since = add_months(as_of, -12 * years)
     recent = enforcement.filter(
         (pl.col("action_date") > since) & (pl.col("action_date") <= as_of)
-    ).select("company_id", "action_date", "statute", "action")
+    ).select("company_id", "action_date", "statute", "action", "action_id")
     own = recent.with_columns(inherited_from=pl.lit(None, dtype=pl.String))
     successors = relations.filter(pl.col("relation") == "successor").select(
         pl.col("src_company_id").alias("inherited_from"), pl.col("dst_company_id").alias("heir")
@@ -722,9 +784,11 @@ def prior_actions(
         recent.join(successors, left_on="company_id", right_on="inherited_from", how="inner")
         .with_columns(inherited_from=pl.col("company_id"))
         .with_columns(company_id=pl.col("heir"))
-        .select("company_id", "action_date", "statute", "action", "inherited_from")
+        .select("company_id", "action_date", "statute", "action", "action_id", "inherited_from")
     )
-    return pl.concat([own, inherited]).sort("company_id", "action_date", "action", "statute")
+    return pl.concat([own, inherited]).sort(
+        "company_id", "action_date", "action", "statute", "action_id", "inherited_from"
+    )
 
 
 def _action_summary(actions: pl.DataFrame) -> pl.DataFrame:
@@ -797,43 +861,107 @@ def returning_statutes(
     )
 
 
+def successor_texts(actions: pl.DataFrame, companies: pl.DataFrame) -> pl.DataFrame:
+    """Per firm that inherited actions, in each language: 'Jeil Tours Corp. (C01039, fined
+    2025-03)'.
+
+    One entry per predecessor (name from the companies table, else only its id) with the
+    predecessor's latest inherited action and its month; several predecessors are joined by
+    "; ", in id order. Columns: company_id and successor_of_<language>.
+    """
+    names = companies.select(
+        pl.col("company_id").alias("inherited_from"), pl.col("name").alias("_name")
+    ).unique("inherited_from", keep="first")
+    latest = (
+        actions.filter(pl.col("inherited_from").is_not_null())
+        .sort("company_id", "inherited_from", "action_date", "action_id")
+        .group_by("company_id", "inherited_from", maintain_order=True)
+        .last()
+        .join(names, on="inherited_from", how="left")
+        .with_columns(
+            _successor_entry(language).alias(f"successor_of_{language}") for language in LANGUAGES
+        )
+    )
+    return latest.group_by("company_id", maintain_order=True).agg(
+        pl.col(f"successor_of_{language}").str.join("; ") for language in LANGUAGES
+    )
+
+
+def _successor_entry(language: str) -> pl.Expr:
+    """One predecessor with its latest action, e.g. 'Jeil Tours Corp. (C01039, fined 2025-03)'."""
+    action = pl.col("action").fill_null("action")
+    verb = action.replace_strict(action_past(language), default=action)
+    month = pl.col("action_date").dt.strftime("%Y-%m")
+    return (
+        pl.when(pl.col("_name").is_not_null())
+        .then(
+            fill(
+                "successor.named",
+                language,
+                name=pl.col("_name"),
+                company_id=pl.col("inherited_from"),
+                action=verb,
+                month=month,
+            )
+        )
+        .otherwise(
+            fill(
+                "successor.id",
+                language,
+                company_id=pl.col("inherited_from"),
+                action=verb,
+                month=month,
+            )
+        )
+    )
+
+
 def repeat_factor(
     frame: pl.DataFrame,
-    enforcement: pl.DataFrame,
-    relations: pl.DataFrame,
+    actions: pl.DataFrame,
     issues: pl.DataFrame,
     issue_statutes: pl.DataFrame,
-    windows: Windows,
+    companies: pl.DataFrame,
     config: ScoringConfig,
 ) -> pl.DataFrame:
     """Earlier enforcement actions (own and inherited) and whether the same statute is back.
 
-    Points = log2(1 + actions in the last `repeat.years` years) + `returning_bonus` when a
-    sanctioned statute is back in the firm's complaints; firms with no actions get 0.
+    `actions` comes from `prior_actions`. Points = log2(1 + actions in the last `repeat.years`
+    years) + `returning_bonus` when a sanctioned statute is back in the firm's complaints;
+    firms with no actions get 0. The phrase names each predecessor whose record was inherited,
+    with its latest action ("as successor of Jeil Tours Corp. (C01039, fined 2025-03)").
     """
-    actions = prior_actions(enforcement, relations, windows.as_of, config.repeat_years)
     frame = (
         frame.join(_action_summary(actions), on="company_id", how="left")
         .join(
             returning_statutes(issues, issue_statutes, actions, config), on="company_id", how="left"
         )
+        .join(successor_texts(actions, companies), on="company_id", how="left")
         .with_columns(pl.col("prior_actions", "inherited_actions").fill_null(0))
     )
     points = np.log2(1.0 + frame["prior_actions"].to_numpy().astype(np.float64))
     points = points + config.returning_bonus * frame["returning_statute"].is_not_null().to_numpy()
     frame = frame.with_columns(_series("repeat_factor", _points(points, config.factor_cap)))
-    return frame.with_columns(
-        _repeat_phrase(language).alias(phrase_column("repeat", language)) for language in LANGUAGES
-    ).drop(phrase_column("actions", language) for language in LANGUAGES)
+    return (
+        frame.with_columns(
+            _repeat_phrase(language).alias(phrase_column("repeat", language))
+            for language in LANGUAGES
+        )
+        .drop(phrase_column("actions", language) for language in LANGUAGES)
+        .rename({"successor_of_en": "successor_of"})
+        .drop(f"successor_of_{language}" for language in LANGUAGES if language != "en")
+    )
 
 
 def _repeat_phrase(language: str) -> pl.Expr:
-    inherited = pl.when(pl.col("inherited_actions") > 0).then(
-        fill(
-            "repeat.inherited",
-            language,
-            count=pl.col("inherited_actions"),
-            predecessors=pl.col("predecessors"),
+    inherited, successor_of = pl.col("inherited_actions"), pl.col(f"successor_of_{language}")
+    lineage = (
+        pl.when(inherited == 0)
+        .then(pl.lit(""))
+        .when(inherited == pl.col("prior_actions"))
+        .then(fill("repeat.successor_all", language, predecessors=successor_of))
+        .otherwise(
+            fill("repeat.successor_some", language, count=inherited, predecessors=successor_of)
         )
     )
     returning = pl.when(pl.col("returning_statute").is_not_null()).then(
@@ -849,6 +977,6 @@ def _repeat_phrase(language: str) -> pl.Expr:
         language,
         actions=pl.col(phrase_column("actions", language)),
         year=pl.col("first_prior_action").dt.year(),
-        inherited=inherited.otherwise(pl.lit("")),
+        inherited=lineage,
         returning=returning.otherwise(pl.lit("")),
     )

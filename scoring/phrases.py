@@ -27,6 +27,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "en": "the {expected} expected for its size",
         "ko": "규모 대비 예상치 {expected}건",
     },
+    "volume.members": {
+        "en": "the {expected} expected for its members",
+        "ko": "계열사 합계 예상치 {expected}건",
+    },
     "volume.own_share": {
         "en": "its usual share of {industry} complaints",
         "ko": "{industry} 업종 민원 중 평소 점유율",
@@ -42,6 +46,12 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "ko": "민원이 전 분기 대비 {previous}, 전년 동기 대비 {year_ago} "
         "({industry} 업종 추세를 감안한 기준치의 {ratio}배, 보정 p{q})",
     },
+    "growth.mixed": {
+        "en": "complaints {previous} on last quarter and {year_ago} on a year earlier "
+        "({ratio}x its baseline allowing for its members' industry trends; adj. p{q})",
+        "ko": "민원이 전 분기 대비 {previous}, 전년 동기 대비 {year_ago} "
+        "(계열사 업종 추세를 감안한 기준치의 {ratio}배, 보정 p{q})",
+    },
     "growth.from_none": {"en": "{complaints} from none", "ko": "0건에서 {complaints}건으로"},
     "growth.up": {"en": "up {ratio}x", "ko": "{ratio}배 증가"},
     "growth.down": {"en": "down to {ratio}x", "ko": "{ratio}배로 감소"},
@@ -52,19 +62,37 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "ko": "미해결 {rate} (처리 완료 {decided}건 중 {unresolved}건), "
         "다른 {industry} 사업자 {peer}",
     },
+    "unresolved.mixed": {
+        "en": "{rate} unresolved ({unresolved} of {decided} decided) vs {peer} at its members' "
+        "industry peers",
+        "ko": "미해결 {rate} (처리 완료 {decided}건 중 {unresolved}건), 계열사 업종 평균 {peer}",
+    },
     "timeliness": {
         "en": "{rate} not answered within {days} days ({late} of {known}) vs {peer} at other "
         "{industry} firms",
         "ko": "{days}일 내 미답변 {rate} ({known}건 중 {late}건), 다른 {industry} 사업자 {peer}",
+    },
+    "timeliness.mixed": {
+        "en": "{rate} not answered within {days} days ({late} of {known}) vs {peer} at its "
+        "members' industry peers",
+        "ko": "{days}일 내 미답변 {rate} ({known}건 중 {late}건), 계열사 업종 평균 {peer}",
     },
     # severity
     "severity.issues": {
         "en": "issue mix {ratio}x as severe as at other {industry} firms",
         "ko": "민원 유형의 심각도가 다른 {industry} 사업자의 {ratio}배",
     },
+    "severity.issues.mixed": {
+        "en": "issue mix {ratio}x as severe as at its members' industry peers",
+        "ko": "민원 유형의 심각도가 계열사 업종 평균의 {ratio}배",
+    },
     "severity.amount": {
         "en": "average claim {mean} ({claims} claims) vs {peer} at other {industry} firms",
         "ko": "평균 청구액 {mean} ({claims}건), 다른 {industry} 사업자 {peer}",
+    },
+    "severity.amount.mixed": {
+        "en": "average claim {mean} ({claims} claims) vs {peer} at its members' industry peers",
+        "ko": "평균 청구액 {mean} ({claims}건), 계열사 업종 평균 {peer}",
     },
     # repeat offending
     "repeat": {
@@ -72,14 +100,63 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "ko": "{year}년 이후 {actions}{inherited}{returning}",
     },
     "repeat.action": {"en": "{count} {action}", "ko": "{action} {count}건"},
-    "repeat.inherited": {
-        "en": " ({count} against predecessor {predecessors})",
-        "ko": " (이전 사업자 {predecessors}에 대한 {count}건 포함)",
+    "repeat.successor_all": {
+        "en": " as successor of {predecessors}",
+        "ko": " ({predecessors}의 승계 사업자)",
+    },
+    "repeat.successor_some": {
+        "en": ", {count} of them as successor of {predecessors}",
+        "ko": " (그중 {count}건은 {predecessors} 승계)",
+    },
+    "successor.named": {
+        "en": "{name} ({company_id}, {action} {month})",
+        "ko": "{name} ({company_id}, {month} {action})",
+    },
+    "successor.id": {
+        "en": "{company_id} ({action} {month})",
+        "ko": "{company_id} ({month} {action})",
     },
     "repeat.returning": {
         "en": ", {statute} complaints again ({complaints} this quarter)",
         "ko": ", {statute} 관련 민원 재발 (이번 분기 {complaints}건)",
     },
+    # corporate groups: the members driving a group's leading factor
+    "driver.explanation": {
+        "en": "{explanation}; members driving it: {drivers}",
+        "ko": "{explanation}; 주요 계열사: {drivers}",
+    },
+    "driver.first": {
+        "en": "{name} ({company_id}, +{amount} {units})",
+        "ko": "{name} ({company_id}, {units} +{amount})",
+    },
+    "driver.next": {
+        "en": "{name} ({company_id}, +{amount})",
+        "ko": "{name} ({company_id}, +{amount})",
+    },
+    "driver.volume": {"en": "complaints above expected", "ko": "예상 초과 민원"},
+    "driver.volume.one": {"en": "complaint above expected", "ko": "예상 초과 민원"},
+    "driver.growth": {"en": "complaints above its baseline", "ko": "기준치 초과 민원"},
+    "driver.growth.one": {"en": "complaint above its baseline", "ko": "기준치 초과 민원"},
+    "driver.unresolved": {"en": "unresolved above the peer rate", "ko": "업종 평균 초과 미해결"},
+    "driver.unresolved.one": {
+        "en": "unresolved above the peer rate",
+        "ko": "업종 평균 초과 미해결",
+    },
+    "driver.timeliness": {"en": "late answers above the peer rate", "ko": "업종 평균 초과 지연"},
+    "driver.timeliness.one": {
+        "en": "late answer above the peer rate",
+        "ko": "업종 평균 초과 지연",
+    },
+    "driver.severity": {
+        "en": "severity-weighted complaints above peers",
+        "ko": "업종 평균 초과 심각도 가중 민원",
+    },
+    "driver.severity.one": {
+        "en": "severity-weighted complaint above peers",
+        "ko": "업종 평균 초과 심각도 가중 민원",
+    },
+    "driver.repeat": {"en": "enforcement actions", "ko": "제재 조치"},
+    "driver.repeat.one": {"en": "enforcement action", "ko": "제재 조치"},
     # combined explanation and tiers
     "nothing": {"en": "no factor above its peer level", "ko": "동종 업계 수준을 넘는 요인 없음"},
     "tier.investigate": {
@@ -168,6 +245,19 @@ ACTION_NAMES: dict[str, dict[str, str]] = {
 }
 
 
+# How an inherited action reads after "successor of X, ..." ("fined 2025-03", "2025-03 과징금").
+ACTION_PAST: dict[str, dict[str, str]] = {
+    "en": {
+        "fine": "fined",
+        "warning": "warned",
+        "corrective order": "given a corrective order",
+        "consent decree": "put under a consent decree",
+        "action": "sanctioned",
+    },
+    "ko": ACTION_NAMES["ko"],
+}
+
+
 def check_language(language: str) -> str:
     """The language itself when supported; ValueError otherwise."""
     if language not in LANGUAGES:
@@ -202,6 +292,11 @@ def say(key: str, language: str, **slots: object) -> str:
 def action_name(language: str) -> Mapping[str, str]:
     """Enforcement action kinds translated to the language (empty for English)."""
     return ACTION_NAMES.get(check_language(language), {})
+
+
+def action_past(language: str) -> Mapping[str, str]:
+    """Enforcement action kinds as they read after a predecessor's name, in the language."""
+    return ACTION_PAST[check_language(language)]
 
 
 def _as_expr(value: pl.Expr | str | int | float) -> pl.Expr:

@@ -28,6 +28,8 @@ from sample_data.load import ensure_sample_warehouse, generate_warehouse
 from scoring.combine import combine
 from scoring.config import load_config
 from scoring.factors import compute_factors
+from scoring.groups import listed_groups, rank_groups
+from scoring.network import build_graph, drawing, neighbourhood
 from scoring.quarters import last_full_quarter
 from tests.conftest import require
 from tests.signin import PASSWORD, ensure_account
@@ -86,11 +88,12 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     generate_warehouse(engine, companies=300, complaints=40_000, seed=5)
     quarter = last_full_quarter(aggregates.warehouse_summary(engine)["last_received"])  # type: ignore[arg-type]
     config = load_config()
-    ranked = combine(
-        compute_factors(fetch_scoring_inputs(engine, quarter.end, config), config), None, config
-    )
+    inputs = fetch_scoring_inputs(engine, quarter.end, config)
+    ranked = combine(compute_factors(inputs, config), None, config)
+    groups = listed_groups(rank_groups(inputs, config))
+    graph = build_graph(inputs.companies, inputs.relations)
     engine.dispose()
-    return {"url": url, "quarter": quarter, "ranked": ranked}
+    return {"url": url, "quarter": quarter, "ranked": ranked, "groups": groups, "graph": graph}
 
 
 def start_server(env: dict[str, str]) -> tuple[str, subprocess.Popen]:
@@ -360,3 +363,25 @@ def test_a_download_needs_a_reason_and_is_logged(server, sample, page) -> None:
     store.dispose()
     assert (row["username"], row["reason"]) == (USERNAME, REASON)
     assert row["object"] == download.value.suggested_filename
+
+
+def test_click_a_firm_in_the_network_to_open_its_profile(server, sample, page) -> None:
+    quarter = sample["quarter"]
+    open_signed_in(page, f"{server}/network?quarter={quarter.label}", ".js-plotly-plot")
+    assert heading(page) == f"Corporate networks: {quarter.label}"
+    screenshot(page, "network", for_docs=True)
+
+    # The page draws the top group; its firms are the node trace's points in this order.
+    focus = sample["groups"]["group_id"][0]
+    nodes, _ = drawing(sample["graph"], neighbourhood(sample["graph"], focus))
+    target = next(n for n in nodes["company_id"] if n != focus)
+    index = nodes["company_id"].to_list().index(target)
+    firms = page.locator(".js-plotly-plot .scatterlayer .trace").last.locator("path.point")
+    assert firms.count() == nodes.height
+    box = firms.nth(index).bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_url("**/company?**", timeout=60_000)
+    settle(page, '[data-testid="stMetricValue"]')
+    assert f"id={target}" in page.url and f"quarter={quarter.label}" in page.url
+    assert heading(page) == sample["graph"].nodes[target]["name"]

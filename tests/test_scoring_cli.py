@@ -105,7 +105,10 @@ def test_rank_to_a_file_has_a_bom_for_spreadsheets(
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["--level", "group"], "error: rank --level group is not available yet (issue 8)"),
+        (
+            ["--level", "group", "--min-members", "0"],
+            "error: --min-members must be >= 1; got 0",
+        ),
         (
             ["--weights", "growth=lots"],
             "error: weights must look like name=number[,name=number]; got 'growth=lots'.",
@@ -144,3 +147,45 @@ def test_backtest_prints_precision_auc_and_lead_time(
 def test_backtest_needs_an_as_of_date(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     status, _, err = run(capsys, "backtest", "--db", db_url)
     assert status == 2 and "--as-of" in err
+
+
+def test_rank_by_group_writes_the_design_columns(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = run(
+        capsys, "rank", "--db", db_url, "--as-of", "2026-09-30", "--level", "group"
+    )
+    assert status == 0, err
+    groups = list(csv.DictReader(io.StringIO(out)))
+    header = list(groups[0])
+    for column in ("rank", "group_id", "members", "score", "tier", "complaints", "explanation"):
+        assert column in header, column
+    assert [int(r["rank"]) for r in groups] == list(range(1, len(groups) + 1))
+    assert all(int(r["member_count"]) >= 2 for r in groups)
+    status, out, err = run(capsys, "rank", "--db", db_url, "--as-of", "2026-09-30")
+    firms = {r["company_id"]: r for r in csv.DictReader(io.StringIO(out))}
+    seen: set[str] = set()
+    for group in groups:
+        members = group["members"].split(";")
+        assert members[0] == group["group_id"] and len(members) == int(group["member_count"])
+        assert not seen & set(members)  # a firm is in one group
+        seen |= set(members)
+        assert int(group["complaints"]) == sum(int(firms[m]["complaints"]) for m in members)
+        assert group["tier"] in {"investigate", "monitor", "watch", "none"}
+    # With standalone firms as groups of one, every firm is listed exactly once.
+    status, out, err = run(
+        capsys,
+        "rank",
+        "--db",
+        db_url,
+        "--as-of",
+        "2026-09-30",
+        "--level",
+        "group",
+        "--min-members",
+        "1",
+        "--format",
+        "json",
+    )
+    everyone = json.loads(out)
+    assert sum(r["member_count"] for r in everyone) == len(firms)

@@ -212,11 +212,11 @@ def test_repeat_offending_counts_recent_own_and_inherited_actions() -> None:
     assert (t["returning_statute"], t["returning_complaints"]) == ("ecommerce", 20)
     assert t["repeat_factor"] == pytest.approx(math.log2(3) + 1)
     assert t[phrase_column("repeat", "en")] == (
-        "1 corrective order, 1 fine since 2024 (1 against predecessor P), "
-        "ecommerce complaints again (20 this quarter)"
+        "1 corrective order, 1 fine since 2024, 1 of them as successor of Firm P "
+        "(P, given a corrective order 2025-03), ecommerce complaints again (20 this quarter)"
     )
     assert t[phrase_column("repeat", "ko")] == (
-        "2024년 이후 시정명령 1건, 과징금 1건 (이전 사업자 P에 대한 1건 포함), "
+        "2024년 이후 시정명령 1건, 과징금 1건 (그중 1건은 Firm P (P, 2025-03 시정명령) 승계), "
         "ecommerce 관련 민원 재발 (이번 분기 20건)"
     )
 
