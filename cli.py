@@ -1,8 +1,9 @@
-"""Complaint Radar command line: generate, ingest, rank, backtest, alerts and report."""
+"""Complaint Radar command line: generate, ingest, rank, backtest, alerts, report, user, roles."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import sys
 import traceback
@@ -12,6 +13,8 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from access.roles import ROLES
+from privacy.masking import mask_text
 from queries.ingest import (
     FORMATS,
     IngestError,
@@ -21,7 +24,13 @@ from queries.ingest import (
     record_failed_run,
 )
 from queries.schema import INGESTIBLE_TABLES
-from queries.warehouse import WarehouseError, check_connection, make_engine, resolve_db_url
+from queries.warehouse import (
+    WarehouseError,
+    check_connection,
+    make_engine,
+    resolve_db_url,
+    security_url,
+)
 from scoring.phrases import LANGUAGES
 
 PROGRESS_MIN_BYTES = 20 << 20
@@ -125,6 +134,40 @@ def build_parser() -> argparse.ArgumentParser:
     backtest.add_argument("--weights", help="e.g. volume=1,growth=3")
     backtest.add_argument("--config", type=Path, help="scoring TOML (default: config/scoring.toml)")
 
+    user = commands.add_parser(
+        "user", help="dashboard accounts (stored beside the warehouse, see README)"
+    )
+    actions = user.add_subparsers(dest="user_command", required=True, parser_class=_Parser)
+    add = actions.add_parser("add", help="create an account; the password is read from a prompt")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument(
+        "--oidc",
+        action="store_true",
+        help="no local password: the person signs in through the identity provider (st.login)",
+    )
+    for name, text in (
+        ("disable", "stop an account from signing in"),
+        ("enable", "let a disabled account sign in again"),
+        ("password", "set a new password, read from a prompt"),
+    ):
+        actions.add_parser(name, help=text).add_argument("name")
+    role = actions.add_parser("role", help="give an account another role")
+    role.add_argument("name")
+    role.add_argument("role", choices=ROLES)
+    actions.add_parser("list", help="list the accounts")
+    for sub in actions.choices.values():
+        sub.add_argument("--db", help="warehouse URL (the accounts live beside it)")
+
+    roles = commands.add_parser(
+        "roles", help="create the PostgreSQL roles for the dashboard (read) and ingest (load)"
+    )
+    roles.add_argument("--db", help="PostgreSQL URL of the database owner")
+    roles.add_argument("--dashboard-role", default="radar_dashboard")
+    roles.add_argument("--ingest-role", default="radar_ingest")
+    roles.add_argument(
+        "--print-sql", action="store_true", help="print the GRANT statements and change nothing"
+    )
     rollup = commands.add_parser(
         "rollup", help="rebuild the company x month rollup (after loading data by other means)"
     )
@@ -146,9 +189,33 @@ def _progress_bar(path: Path):  # noqa: ANN202
     return bar, bar.update
 
 
+def audit_cli(url: str, action: str, target: str, outcome: str, detail: str) -> None:
+    """Log a command-line action in the warehouse's audit log; a note if it cannot be written."""
+    from queries import audit
+    from queries.schema import create_security_schema
+
+    try:
+        store = make_engine(security_url(url))
+        create_security_schema(store)
+        audit.record(
+            store,
+            username=cli_identity(),
+            role=None,
+            action=action,
+            target=target,
+            outcome=outcome,
+            detail=detail[:500],
+        )
+        store.dispose()
+    except Exception as exc:  # the load itself is done; say that the log missed it
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"note: the audit log could not record this {action}: {first}", file=sys.stderr)
+
+
 def run_ingest(args: argparse.Namespace) -> int:
     """Ingest each file in its own transaction and print what happened to every row."""
-    engine = make_engine(resolve_db_url(args.db))
+    url = resolve_db_url(args.db)
+    engine = make_engine(url)
     check_connection(engine)
     failures = 0
     for path in order_for_loading(args.paths):
@@ -165,17 +232,19 @@ def run_ingest(args: argparse.Namespace) -> int:
         except (SourceFileError, IngestError) as exc:
             record_failed_run(engine, path, args.table, args.source_format, str(exc))
             print(f"error: {path}: {exc}", file=sys.stderr)
+            audit_cli(url, "ingest", str(path), "failed", str(exc))
             failures += 1
             continue
         finally:
             if bar is not None:
                 bar.close()
         print(f"{path}: {result.summary()}")
+        audit_cli(url, "ingest", str(path), "ok", f"{result.table}: {result.summary()}")
         for note in result.notes:
             print(f"  note: {note}")
         if result.rejects is not None and args.show_rejects > 0:
             for row in result.rejects.head(args.show_rejects).iter_rows(named=True):
-                print(f"  row {row['__row']}: {row['reason']}")
+                print(f"  row {row['__row']}: {mask_text(row['reason'])}")
             if result.rejects.height > args.show_rejects:
                 more = result.rejects.height - args.show_rejects
                 print(f"  ... {more} more reasons in the rejected_rows table")
@@ -316,6 +385,97 @@ def run_alerts(args: argparse.Namespace) -> int:
     return 0
 
 
+def cli_identity() -> str:
+    """Who ran a command, for the audit log: `cli:` and the operating-system user."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli:unknown"
+
+
+def read_new_password() -> str:
+    """A new password: typed twice at a terminal, else the first line of standard input."""
+    from access.passwords import check_password
+
+    if sys.stdin.isatty():
+        first = getpass.getpass("New password: ")
+        if getpass.getpass("Repeat it: ") != first:
+            raise UsageError("the two passwords differ")
+    else:
+        first = sys.stdin.readline().rstrip("\r\n")
+        if not first:
+            raise UsageError("no password on standard input (give it on the first line)")
+    try:
+        return check_password(first)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def run_user(args: argparse.Namespace) -> int:
+    """Add, disable, enable, re-role or list dashboard accounts; each change is audited."""
+    from access.passwords import hash_password
+    from queries import accounts, audit
+    from queries.schema import create_security_schema
+
+    engine = make_engine(security_url(resolve_db_url(args.db)))
+    check_connection(engine)
+    try:
+        create_security_schema(engine)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    if args.user_command == "list":
+        listing = accounts.list_users(engine)
+        sys.stdout.write(listing.write_csv())
+        return 0
+    try:
+        if args.user_command == "add":
+            password_hash = None if args.oidc else hash_password(read_new_password())
+            name = accounts.add_user(engine, args.name, args.role, password_hash)
+            detail = f"added with role {args.role}" + (" (identity provider)" if args.oidc else "")
+        elif args.user_command == "role":
+            before = accounts.set_role(engine, args.name, args.role)
+            name, detail = accounts.normalise_username(args.name), f"role {before} -> {args.role}"
+        elif args.user_command == "password":
+            name = accounts.normalise_username(args.name)
+            accounts.set_password_hash(engine, name, hash_password(read_new_password()))
+            detail = "password changed"
+        else:
+            disable = args.user_command == "disable"
+            accounts.set_disabled(engine, args.name, disable)
+            name, detail = accounts.normalise_username(args.name), f"{args.user_command}d"
+    except accounts.AccountError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    audit.record(
+        engine,
+        username=cli_identity(),
+        role=None,
+        action="user_change",
+        target=name,
+        detail=detail,
+    )
+    print(f"user {name}: {detail}")
+    return 0
+
+
+def run_roles(args: argparse.Namespace) -> int:
+    """Create the dashboard and ingest roles on PostgreSQL with least-privilege grants."""
+    from queries.db_roles import grant_statements, setup_roles
+
+    try:
+        if args.print_sql:
+            statements = grant_statements(args.dashboard_role, args.ingest_role)
+        else:
+            engine = make_engine(resolve_db_url(args.db))
+            check_connection(engine)
+            statements = setup_roles(engine, args.dashboard_role, args.ingest_role)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    for statement in statements:
+        print(statement + ";")
+    return 0
+
+
 REPORT_FORMATS = (".pptx", ".pdf")
 
 
@@ -356,6 +516,10 @@ def run_report(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     args.out.write_bytes(data)
+    about = f"firm {args.company}, " if args.company else ""
+    audit_cli(
+        resolve_db_url(args.db), "report", str(args.out), "ok", f"{about}{quarter.label}, {suffix}"
+    )
     seconds = time.perf_counter() - started
     print(f"wrote {args.out} ({len(data) / 1024:,.0f} KB) in {seconds:.1f} s")
     return 0
@@ -396,6 +560,8 @@ HANDLERS = {
     "rank": run_rank,
     "backtest": run_backtest,
     "report": run_report,
+    "user": run_user,
+    "roles": run_roles,
 }
 
 

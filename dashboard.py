@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import engine_for, language_picker, t, warehouse_url
+from pages.auth import pages_for, session_user, sign_in_gate
+from pages.common import engine_for, language_picker, release_engine, t, warehouse_url
 from queries.schema import missing_tables
 from queries.warehouse import (
     DEFAULT_WAREHOUSE_PATH,
@@ -40,7 +41,7 @@ def connect_or_stop(url: str) -> None:
     except WarehouseError as exc:
         st.error(t("error.unreachable", detail=str(exc)))
         if st.button(t("error.retry"), key="radar.retry"):
-            engine_for.clear()
+            release_engine(url)
             st.rerun()
         st.stop()
     if missing_tables(engine_for(url)):
@@ -48,58 +49,27 @@ def connect_or_stop(url: str) -> None:
         st.stop()
 
 
-# Navigation first: until st.navigation runs, Streamlit would list every module in pages/.
+url = warehouse_url()
+# Navigation first: until st.navigation runs, Streamlit would list every module in pages/. It
+# lists only the pages the signed-in user's role may open, and none before sign-in.
+user = session_user(url)
 navigation = st.navigation(
     [
         st.Page(
-            "pages/overview.py",
-            title=t("nav.overview"),
-            icon=":material/insights:",
-            url_path="overview",
-            default=True,  # served at "/": Streamlit ignores a default page's url_path
-        ),
-        st.Page(
-            "pages/targets.py", title=t("nav.targets"), icon=":material/target:", url_path="targets"
-        ),
-        st.Page(
-            "pages/alerts.py", title=t("nav.alerts"), icon=":material/warning:", url_path="alerts"
-        ),
-        st.Page(
-            "pages/network.py",
-            title=t("nav.network"),
-            icon=":material/hub:",
-            url_path="network",
-        ),
-        st.Page(
-            "pages/report.py",
-            title=t("nav.report"),
-            icon=":material/description:",
-            url_path="report",
-        ),
-        st.Page(
-            "pages/company.py",
-            title=t("nav.company"),
-            icon=":material/apartment:",
-            url_path="company",
-        ),
-        st.Page(
-            "pages/methodology.py",
-            title=t("nav.methodology"),
-            icon=":material/menu_book:",
-            url_path="methodology",
-        ),
-        st.Page(
-            "pages/warehouse.py",
-            title=t("nav.warehouse"),
-            icon=":material/database:",
-            url_path="warehouse",
-        ),
-    ]
+            page.path,
+            title=t(page.title_key),
+            icon=page.icon,
+            url_path=page.url_path,
+            default=page.default,
+        )
+        for page in pages_for(user)
+    ],
+    position="sidebar" if user is not None else "hidden",
 )
 language_picker()
-url = warehouse_url()
 if is_default_warehouse(url):
     prepare_sample_warehouse()
+sign_in_gate(url)
 connect_or_stop(url)
 st.sidebar.caption(f"{t('app.warehouse')}: {describe_url(url)}")
 navigation.run()

@@ -308,8 +308,33 @@ def bench_dashboard(size: str, path: Path, repeat: int) -> list[Row]:
     """First render of the target list in Chromium, weight-slider reruns, server memory."""
     from playwright.sync_api import sync_playwright
 
+    from access.passwords import hash_password
+    from queries import accounts
+    from queries.schema import create_security_schema
+    from queries.warehouse import make_engine, security_url
+
+    # A warehouse other than the embedded sample requires sign-in: one account for the bench.
+    password = "bench password, not a secret"
+    store = make_engine(security_url(f"duckdb:///{path}", environ={}))
+    create_security_schema(store)
+    if accounts.lookup(store, "bench") is None:
+        accounts.add_user(store, "bench", "admin", hash_password(password))
+    store.dispose()
+
+    def open_signed_in(page, address: str) -> float:  # noqa: ANN001
+        """Open a page, sign in, and time from pressing Sign in to the drawn target list."""
+        page.goto(address)
+        page.get_by_label("Username").fill("bench")
+        page.get_by_label("Password", exact=True).fill(password)
+        start = time.perf_counter()
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_selector('[data-testid="stDataFrame"]', timeout=600_000)
+        wait_until_idle(page)
+        return time.perf_counter() - start
+
     port = free_port()
     env = {**os.environ, "RADAR_DB_URL": f"duckdb:///{path}", "RADAR_LANG": "en"}
+    env.pop("RADAR_AUDIT_DB_URL", None)
     server = subprocess.Popen(
         [
             sys.executable,
@@ -340,17 +365,9 @@ def bench_dashboard(size: str, path: Path, repeat: int) -> list[Row]:
                 executable_path=shutil.which("chromium") or "/usr/bin/chromium", headless=True
             )
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            start = time.perf_counter()
-            page.goto(f"{url}/targets")
-            page.wait_for_selector('[data-testid="stDataFrame"]', timeout=600_000)
-            wait_until_idle(page)
-            first = time.perf_counter() - start
+            first = open_signed_in(page, f"{url}/targets")
             second_page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            start = time.perf_counter()
-            second_page.goto(f"{url}/targets")
-            second_page.wait_for_selector('[data-testid="stDataFrame"]', timeout=600_000)
-            wait_until_idle(second_page)
-            second = time.perf_counter() - start
+            second = open_signed_in(second_page, f"{url}/targets")
             second_page.close()
             times = []
             page.locator(
@@ -373,7 +390,7 @@ def bench_dashboard(size: str, path: Path, repeat: int) -> list[Row]:
             "dashboard first render (target list)",
             f"{first:.1f} s",
             "<= 3 s",
-            "cold server: includes computing the factors",
+            "cold server, from Sign in: includes computing the factors",
         ),
         Row(
             size,

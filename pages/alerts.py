@@ -8,12 +8,12 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from pages.auth import require_role
 from pages.common import (
     alert_report,
     alert_series,
     plain,
     t,
-    use_page_router,
     warehouse_summary,
     warehouse_url,
 )
@@ -22,7 +22,7 @@ from scoring.quarters import last_full_quarter
 
 CHART_WEEKS_BEFORE = 12
 
-use_page_router()
+require_role("viewer")
 url = warehouse_url()
 last = warehouse_summary(url)["last_received"]
 as_of = st.sidebar.date_input(t("alerts.as_of"), value=last, key="alerts.as_of")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 from datetime import date
 
@@ -10,11 +11,13 @@ import polars as pl
 import streamlit as st
 
 from pages.text import LANGUAGES, default_language, translate
-from queries import aggregates, network, records
+from queries import accounts, aggregates, audit, network, records
 from queries.alert_inputs import AlertInputs, fetch_alert_inputs
+from queries.audit import AuditFilter
 from queries.filters import ComplaintFilter
+from queries.schema import create_security_schema
 from queries.scoring_inputs import ScoringInputs, fetch_scoring_inputs
-from queries.warehouse import Engine, make_engine, resolve_db_url
+from queries.warehouse import Engine, ingest_url, make_engine, resolve_db_url, security_url
 from scoring.alerts import AlertReport, detect_alerts, series_weeks
 from scoring.combine import combine
 from scoring.config import FACTORS, ScoringConfig, load_config
@@ -53,8 +56,25 @@ def warehouse_url() -> str:
 
 @st.cache_resource(show_spinner=False)
 def engine_for(url: str) -> Engine:
-    """One engine per warehouse URL for the whole server process."""
-    return make_engine(url)
+    """One read-only engine per warehouse URL for the whole server process."""
+    return make_engine(url, read_only=True)
+
+
+def release_engine(url: str) -> None:
+    """Close the read-only engine's connections (so a DuckDB file can be opened for writing)."""
+    engine_for(url).dispose()
+    engine_for.clear()
+    # Engines dropped from the cache earlier (a Retry, a cleared cache) close their DuckDB
+    # connections only when collected; DuckDB refuses a read-write open while any is alive.
+    gc.collect()
+
+
+@st.cache_resource(show_spinner=False)
+def security_engine(url: str) -> Engine:
+    """The engine of the accounts and audit log that belong to a warehouse (read-write)."""
+    engine = make_engine(security_url(url))
+    create_security_schema(engine)
+    return engine
 
 
 @st.cache_resource(show_spinner=False)
@@ -184,8 +204,21 @@ def link_suggestions(url: str) -> pl.DataFrame:
 
 
 def record_link_decision(url: str, **decision: str) -> None:
-    """Record an analyst's decision and drop every cached view the relations feed."""
-    network.record_link_decision(engine_for(url), **decision)
+    """Record an analyst's decision and drop every cached view the relations feed.
+
+    The dashboard's own connection is read-only: the decision is written through the ingest
+    connection (queries.warehouse.ingest_url), as a load is.
+    """
+    target = ingest_url(url)
+    if target is None:
+        raise network.LinkDecisionError(t("network.not_configured"))
+    if target == url:
+        release_engine(url)  # a DuckDB file cannot be open read-only and read-write at once
+    writer = make_engine(target)
+    try:
+        network.record_link_decision(writer, **decision)
+    finally:
+        writer.dispose()
     for cached in (link_suggestions, inputs_for, factors_for, _ranking, _group_ranking):
         cached.clear()
     company_graph.clear()
@@ -260,6 +293,21 @@ def enforcement_for(url: str, company_id: str) -> pl.DataFrame:
 def recent_complaints(url: str, company_id: str, limit: int = 50) -> pl.DataFrame:
     """One company's latest complaints, personal data masked."""
     return records.recent_complaints(engine_for(url), company_id, limit=limit)
+
+
+def reveal_narrative(url: str, company_id: str, complaint_id: str) -> str | None:
+    """One narrative unmasked, never cached: call it only after the reveal is audited."""
+    return records.unmasked_narrative(engine_for(url), company_id, complaint_id)
+
+
+def audit_rows(url: str, audit_filter: AuditFilter) -> pl.DataFrame:
+    """Audit rows matching a search (never cached: the log is the one thing that must be live)."""
+    return audit.search(security_engine(url), audit_filter)
+
+
+def user_list(url: str) -> pl.DataFrame:
+    """Every account, without password hashes."""
+    return accounts.list_users(security_engine(url))
 
 
 @st.cache_data(ttl=60, show_spinner=False)

@@ -10,6 +10,8 @@ import polars as pl
 import streamlit as st
 from plotly.subplots import make_subplots
 
+from access.roles import check_reason, may
+from pages.auth import audit_event, audited_download, log_action, reason_input, require_role
 from pages.common import (
     DashboardSource,
     alert_report,
@@ -27,13 +29,14 @@ from pages.common import (
     ranking_for,
     recent_complaints,
     response_histogram,
+    reveal_narrative,
     t,
     tier_label,
-    use_page_router,
     warehouse_url,
     weight_values,
 )
 from pages.widgets import profile_link_column, profile_links, profile_url
+from queries.audit import AuditError
 from queries.filters import ComplaintFilter
 from reports.content import ReportError, firm_report
 from reports.pdf import build_firm_pdf
@@ -42,7 +45,7 @@ from scoring.network import related_companies
 from scoring.profile import company_timeline, firm_history, with_shares
 from scoring.windows import scoring_windows
 
-use_page_router()
+user = require_role("analyst")
 
 FIRM_REPORT_KEY = "radar.company.firm_report"
 FIRM_REQUEST_KEY = "radar.company.firm_report_requested"
@@ -74,6 +77,7 @@ if record is None:
     st.header(t("nav.company"))
     st.error(t("company.unknown", company_id=company_id))
     st.stop()
+audit_event("view_profile", company_id, once_key=f"view_profile:{company_id}")
 
 as_of = quarter.end
 windows = scoring_windows(as_of)
@@ -127,13 +131,16 @@ if st.session_state.get(FIRM_REQUEST_KEY) == report_params:
             st.session_state[FIRM_REPORT_KEY] = (report_params, firm_pdf)
 prepared_report = st.session_state.get(FIRM_REPORT_KEY)
 if prepared_report and prepared_report[0] == report_params:
-    st.download_button(
+    firm_pdf_bytes = prepared_report[1]
+    audited_download(
         t("report.download", name=report_name),
-        prepared_report[1],
+        lambda: firm_pdf_bytes,
         file_name=report_name,
         mime="application/pdf",
         key="company.firm_report_download",
-        icon=":material/download:",
+        reason=reason_input("company.report_reason"),
+        action="report",
+        detail=f"consumer-voice report, {company_id}, {quarter.label}",
     )
 
 # --- timeline ---------------------------------------------------------------------------
@@ -369,3 +376,57 @@ st.dataframe(
     key="company.recent_table",
     column_config={name: t(f"col.{name}") for name in recent.columns},
 )
+
+# --- reveal one narrative (investigators) ---------------------------------------------------
+REVEALED_KEY = "company.revealed"
+
+
+def reveal(company: str) -> None:
+    """Callback of the reveal form: check the reason, write the audit row, keep the text once."""
+    chosen = st.session_state.get("company.reveal_id")
+    try:
+        reason = check_reason(st.session_state.get("company.reveal_reason"))
+    except ValueError as exc:
+        st.session_state[REVEALED_KEY] = ("error", str(exc))
+        return
+    narrative = reveal_narrative(url, company, chosen)
+    try:
+        log_action(
+            "reveal_narrative",
+            chosen,
+            reason=reason,
+            outcome="ok" if narrative else "failed",
+            detail=f"company {company}",
+        )
+    except AuditError as exc:
+        st.session_state[REVEALED_KEY] = ("error", t("audit.write_failed", detail=str(exc)))
+        return
+    st.session_state["company.reveal_reason"] = ""
+    if narrative:
+        st.session_state[REVEALED_KEY] = ("text", chosen, narrative)
+    else:
+        st.session_state[REVEALED_KEY] = ("missing", chosen)
+
+
+with_text = recent.filter(pl.col("narrative").is_not_null() & (pl.col("narrative") != ""))
+if may(user.role, "reveal_narrative") and with_text.height:
+    with st.expander(t("company.reveal")), st.form("company.reveal_form"):
+        st.selectbox(
+            t("company.reveal_pick"), with_text["complaint_id"].to_list(), key="company.reveal_id"
+        )
+        st.text_input(t("company.reveal_reason"), key="company.reveal_reason", max_chars=500)
+        st.form_submit_button(
+            t("company.reveal_button"),
+            key="company.reveal_submit",
+            on_click=reveal,
+            args=(company_id,),
+        )
+    # Shown once: the next rerun forgets it, and each reveal is a new audit row.
+    revealed = st.session_state.pop(REVEALED_KEY, None)
+    if revealed is not None and revealed[0] == "error":
+        st.error(revealed[1])
+    elif revealed is not None and revealed[0] == "missing":
+        st.warning(t("company.reveal_missing", complaint_id=revealed[1]))
+    elif revealed is not None:
+        st.caption(t("company.revealed", complaint_id=revealed[1]))
+        st.text(revealed[2])  # plain text: a narrative is never rendered as markup

@@ -7,11 +7,11 @@ from datetime import date, timedelta
 import polars as pl
 import streamlit as st
 
+from pages.auth import require_role
 from pages.common import (
     recent_ingests,
     rejected_for_run,
     t,
-    use_page_router,
     warehouse_summary,
     warehouse_url,
     weekly_totals,
@@ -19,7 +19,7 @@ from pages.common import (
 from queries.filters import ComplaintFilter
 from queries.warehouse import PROJECT_ROOT
 
-use_page_router()
+require_role("viewer")
 
 METHODOLOGY_PATH = PROJECT_ROOT / "docs" / "methodology.md"
 

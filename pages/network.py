@@ -9,6 +9,8 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from access.roles import may
+from pages.auth import log_action, require_role
 from pages.common import (
     company_graph,
     group_ranking_for,
@@ -19,7 +21,6 @@ from pages.common import (
     record_link_decision,
     t,
     tier_label,
-    use_page_router,
     warehouse_url,
     weight_values,
 )
@@ -29,7 +30,7 @@ from scoring.groups import listed_groups
 from scoring.network import drawing, neighbourhood
 from scoring.summaries import TIERS
 
-use_page_router()
+user = require_role("viewer")
 
 FOCUS_KEY = "network.firm"
 SYNCED_KEY = "network.firm_in_url"
@@ -331,6 +332,9 @@ st.dataframe(
         "strength": st.column_config.NumberColumn(t("col.strength"), width="small"),
     },
 )
+if not may(user.role, "decide_links"):
+    st.caption(t("network.decide_needs_role"))
+    st.stop()
 pairs = [f"{r[0]}|{r[1]}" for r in shown_links.select("src_company_id", "dst_company_id").rows()]
 labels = {
     f"{r['src_company_id']}|{r['dst_company_id']}": f"{r['src_name']} ({r['src_company_id']}) – "
@@ -364,26 +368,29 @@ middle.radio(
     format_func=lambda way: plain(t("network.direction_value", src=ends[way][0], dst=ends[way][1])),
     key=direction_key,
 )
-right.text_input(t("network.analyst"), key="network.analyst")
+right.caption(t("network.decided_by", name=plain(user.username)))
 
 
 def decide(decision: str) -> None:
     """Record the decision shown (a button callback, so it runs once per click)."""
     forward = st.session_state.get(direction_key, "forward") == "forward"
     relation = st.session_state.get(relation_key, link["relation"])
+    src, dst = (a[0], b[0]) if forward else (b[0], a[0])
     try:
         record_link_decision(
             url,
-            src_company_id=a[0] if forward else b[0],
-            dst_company_id=b[0] if forward else a[0],
+            src_company_id=src,
+            dst_company_id=dst,
             relation=relation,
             decision=decision,
-            decided_by=st.session_state.get("network.analyst", ""),
+            decided_by=user.username,  # the signed-in account, not a typed name
             evidence=link["evidence"],
         )
     except LinkDecisionError as exc:
         st.session_state[ERROR_KEY] = t("network.decision_failed", detail=plain(exc))
+        log_action("link_decision", f"{src} -> {dst}", outcome="failed", detail=str(exc)[:500])
         return
+    log_action("link_decision", f"{src} -> {dst}", detail=f"{decision} {relation}")
     st.session_state[NOTICE_KEY] = t(
         f"network.{decision}",
         first=plain(f"{a[1]} ({a[0]})"),

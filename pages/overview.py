@@ -8,12 +8,12 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from pages.auth import require_role
 from pages.common import (
     quarter_picker,
     ranking_for,
     t,
     tier_label,
-    use_page_router,
     warehouse_url,
     weekly_totals,
 )
@@ -21,7 +21,7 @@ from pages.widgets import percent_change, profile_link_column, profile_links
 from queries.filters import ComplaintFilter
 from scoring.summaries import TIERS, headline, industry_table, top_movers
 
-use_page_router()
+require_role("viewer")
 
 TREND_WEEKS = 104
 

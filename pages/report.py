@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from pages.auth import audited_download, reason_input, require_role
 from pages.common import (
     DashboardSource,
     language,
     quarter_picker,
     t,
-    use_page_router,
     warehouse_url,
 )
 from pages.text import LANGUAGES
@@ -17,7 +17,7 @@ from reports.content import ReportError, quarterly_report
 from reports.deck import build_deck
 from reports.pdf import build_quarterly_pdf
 
-use_page_router()
+require_role("viewer")
 
 FILE_KEY = "radar.report.file"
 REQUEST_KEY = "radar.report.requested"
@@ -81,13 +81,16 @@ if st.session_state.get(REQUEST_KEY) == wanted:
 prepared = st.session_state.get(FILE_KEY)
 if prepared and prepared["params"] == wanted:
     st.success(t("report.ready", targets=prepared["targets"], surges=prepared["surges"]))
-    st.download_button(
+    report_bytes = prepared["data"]
+    audited_download(
         t("report.download", name=file_name),
-        prepared["data"],
+        lambda: report_bytes,
         file_name=file_name,
         mime=MIME[file_format],
         key="report.download",
-        icon=":material/download:",
+        reason=reason_input("report.reason"),
+        action="report",
+        detail=f"quarterly report {quarter.label}, {file_format}, {report_language}",
     )
 
 st.caption(t("report.cli"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from access.roles import allows, may
+from pages.auth import audited_download, reason_input, require_role
 from pages.common import (
     WEIGHT_KEY_PREFIX,
     factor_label,
@@ -15,7 +17,6 @@ from pages.common import (
     slice_counts,
     t,
     tier_label,
-    use_page_router,
     warehouse_url,
     weight_values,
 )
@@ -27,7 +28,8 @@ from scoring.exports import csv_bytes, xlsx_bytes
 from scoring.summaries import TIERS
 from scoring.windows import scoring_windows
 
-use_page_router()
+user = require_role("viewer")
+can_open_profiles = allows(user.role, "analyst")
 
 TABLE_KEY = "targets.table"
 FILTER_PREFIX = "targets.filter."
@@ -150,17 +152,18 @@ for factor in FACTORS:
         factor_label(factor), min_value=0.0, max_value=top_score, format="%.2f"
     )
 
-st.caption(t("targets.select_hint"))
+if can_open_profiles:
+    st.caption(t("targets.select_hint"))
 event = st.dataframe(
     display,
     hide_index=True,
     key=TABLE_KEY,
-    on_select="rerun",
+    on_select="rerun" if can_open_profiles else "ignore",
     selection_mode="single-row",
     column_config=column_config,
     height=560,
 )
-selected_rows = event.selection.rows if event is not None else []
+selected_rows = event.selection.rows if can_open_profiles and event is not None else []
 if selected_rows:
     company_id = display["company_id"][selected_rows[0]]
     st.switch_page(
@@ -173,19 +176,30 @@ export = shown.select(
     *[c for f in FACTORS for c in (f"{f}_factor", f"{f}_contribution")],
     "explanation",
 )
+if not may(user.role, "export"):
+    st.caption(t("export.needs_role"))
+    st.stop()
+reason = reason_input("targets.export_reason")
 left, right = st.columns(2)
 file_stem = f"targets_{quarter.label}_{as_of.isoformat()}"
-left.download_button(
-    t("targets.download_csv"),
-    csv_bytes(export),
-    file_name=f"{file_stem}.csv",
-    mime="text/csv",
-    key="targets.download_csv",
-)
-right.download_button(
-    t("targets.download_xlsx"),
-    xlsx_bytes(export, sheet=quarter.label),
-    file_name=f"{file_stem}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="targets.download_xlsx",
-)
+detail = f"{export.height} firms, as of {as_of.isoformat()}"
+with left:
+    audited_download(
+        t("targets.download_csv"),
+        lambda: csv_bytes(export),
+        file_name=f"{file_stem}.csv",
+        mime="text/csv",
+        key="targets.download_csv",
+        reason=reason,
+        detail=detail,
+    )
+with right:
+    audited_download(
+        t("targets.download_xlsx"),
+        lambda: xlsx_bytes(export, sheet=quarter.label),
+        file_name=f"{file_stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="targets.download_xlsx",
+        reason=reason,
+        detail=detail,
+    )

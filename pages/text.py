@@ -21,6 +21,95 @@ CATALOG: dict[str, dict[str, str]] = {
     "nav.alerts": {"en": "Early-warning alerts", "ko": "조기 경보"},
     "nav.network": {"en": "Corporate networks", "ko": "기업 관계망"},
     "nav.report": {"en": "Quarterly report", "ko": "분기 보고서"},
+    "nav.ingest": {"en": "Load data", "ko": "데이터 적재"},
+    "nav.audit": {"en": "Audit log", "ko": "감사 로그"},
+    "nav.users": {"en": "Users", "ko": "사용자"},
+    # sign-in and roles
+    "role.viewer": {"en": "viewer", "ko": "열람자"},
+    "role.analyst": {"en": "analyst", "ko": "분석가"},
+    "role.investigator": {"en": "investigator", "ko": "조사관"},
+    "role.admin": {"en": "admin", "ko": "관리자"},
+    "role.viewer.may": {
+        "en": "aggregates, the target list and alerts; no narratives",
+        "ko": "집계, 조사 대상 목록, 경보 (상담 내용 제외)",
+    },
+    "role.analyst.may": {
+        "en": "company profiles with narratives masked; downloads with a reason",
+        "ko": "사업자 프로필 (상담 내용 마스킹), 사유를 적은 내려받기",
+    },
+    "role.investigator.may": {
+        "en": "reveal one narrative at a time, giving a reason",
+        "ko": "사유를 적고 상담 내용 원문을 한 건씩 열람",
+    },
+    "role.admin.may": {
+        "en": "users, loading data and the audit log",
+        "ko": "사용자, 데이터 적재, 감사 로그",
+    },
+    "auth.heading": {"en": "Sign in", "ko": "로그인"},
+    "auth.username": {"en": "Username", "ko": "사용자 이름"},
+    "auth.password": {"en": "Password", "ko": "비밀번호"},
+    "auth.submit": {"en": "Sign in", "ko": "로그인"},
+    "auth.failed": {
+        "en": "Wrong user name or password, or the account is disabled.",
+        "ko": "사용자 이름이나 비밀번호가 틀렸거나 사용 중지된 계정입니다.",
+    },
+    "auth.locked": {
+        "en": "Too many failed sign-ins for this name. Try again in {minutes} minutes.",
+        "ko": "이 이름으로 로그인 실패가 너무 많습니다. {minutes}분 후에 다시 시도하세요.",
+    },
+    "auth.no_accounts": {
+        "en": "This warehouse needs sign-in and no account exists yet. An administrator creates "
+        "the first one on the server: `python cli.py user add NAME --role admin`.",
+        "ko": "이 웨어하우스는 로그인이 필요하지만 아직 계정이 없습니다. "
+        "관리자가 서버에서 첫 계정을 만드세요: `python cli.py user add NAME --role admin`.",
+    },
+    "auth.provider_button": {
+        "en": "Sign in with your agency account",
+        "ko": "기관 계정으로 로그인",
+    },
+    "auth.provider_unknown": {
+        "en": "{name} has no Complaint Radar account, or it is disabled. Ask an administrator.",
+        "ko": "{name} 계정이 없거나 사용 중지되었습니다. 관리자에게 문의하세요.",
+    },
+    "auth.signed_in": {"en": "Signed in as {name} ({role})", "ko": "{name} ({role}) 로그인 중"},
+    "auth.sign_out": {"en": "Sign out", "ko": "로그아웃"},
+    "auth.demo": {
+        "en": "Demo: the embedded sample warehouse (synthetic data) without sign-in; every "
+        "visitor may use every role. Create an account (`python cli.py user add`) to require "
+        "sign-in. Another warehouse always requires it.",
+        "ko": "데모: 내장 샘플 웨어하우스(가상 데이터)를 로그인 없이 보여 줍니다. "
+        "누구나 모든 권한을 가집니다. 계정을 만들면(`python cli.py user add`) "
+        "로그인이 필요해지며, 다른 웨어하우스는 항상 로그인이 필요합니다.",
+    },
+    "auth.denied": {
+        "en": "This page needs the {role} role; you are signed in as {name} ({current}).",
+        "ko": "이 화면은 {role} 권한이 필요합니다. "
+        "현재 {name} ({current})(으)로 로그인되어 있습니다.",
+    },
+    "auth.store_error": {
+        "en": "Accounts and the audit log cannot be reached, so nobody can sign in: {detail}",
+        "ko": "계정 및 감사 로그 저장소에 연결할 수 없어 로그인할 수 없습니다: {detail}",
+    },
+    "audit.write_failed": {
+        "en": "Not shown: the audit log could not record this action ({detail}).",
+        "ko": "감사 로그에 기록할 수 없어 표시하지 않습니다 ({detail}).",
+    },
+    "export.reason": {
+        "en": "Reason for downloading (required, logged)",
+        "ko": "내려받는 사유 (필수, 기록됨)",
+    },
+    "export.reason_help": {
+        "en": "A case number and why, at least 10 characters. Every download is in the audit log.",
+        "ko": "사건 번호와 목적을 10자 이상 적으세요. 모든 내려받기는 감사 로그에 남습니다.",
+    },
+    "export.reason_short": {
+        "en": "The reason needs at least 10 characters.",
+        "ko": "사유는 10자 이상이어야 합니다.",
+    },
+    "export.needs_role": {
+        "en": "Downloads need the analyst role.",
+        "ko": "내려받기는 분석가 이상 권한이 필요합니다.",
+    },
     "setup.creating": {
         "en": "Creating the sample warehouse on first start (under a minute)…",
         "ko": "처음 실행이므로 샘플 데이터를 만드는 중입니다 (1분 이내)…",
@@ -222,6 +311,25 @@ CATALOG: dict[str, dict[str, str]] = {
         "ko": "개인정보(이름, 전화번호, 주민등록번호, 카드·계좌번호, 이메일)는 가려져 있습니다.",
     },
     "company.link": {"en": "Link to this view", "ko": "이 화면 링크"},
+    "company.reveal": {
+        "en": "Reveal one narrative (investigators; logged with your reason)",
+        "ko": "상담 내용 원문 보기 (조사관 전용, 사유와 함께 기록)",
+    },
+    "company.reveal_pick": {"en": "Complaint", "ko": "불만 건"},
+    "company.reveal_reason": {
+        "en": "Reason (case number and why)",
+        "ko": "사유 (사건 번호와 목적)",
+    },
+    "company.reveal_button": {"en": "Reveal and log", "ko": "원문 보기 및 기록"},
+    "company.revealed": {
+        "en": "Unmasked narrative of {complaint_id}, shown once; the reveal is in the audit log.",
+        "ko": "{complaint_id}의 원문입니다 (한 번만 표시). 열람 기록이 감사 로그에 남았습니다.",
+    },
+    "company.reveal_missing": {
+        "en": "Complaint {complaint_id} of this company has no narrative.",
+        "ko": "이 사업자의 {complaint_id} 건에는 상담 내용이 없습니다.",
+    },
+    "company.reveal_invalid": {"en": "{detail}", "ko": "{detail}"},
     # alerts
     "alerts.heading": {"en": "Early-warning alerts as of {day}", "ko": "조기 경보: {day} 기준"},
     "alerts.as_of": {"en": "Alerts as of", "ko": "경보 기준일"},
@@ -304,7 +412,20 @@ CATALOG: dict[str, dict[str, str]] = {
     "network.relation": {"en": "Relation to record", "ko": "등록할 관계"},
     "network.direction": {"en": "Direction", "ko": "방향"},
     "network.direction_value": {"en": "{src} → {dst}", "ko": "{src} → {dst}"},
-    "network.analyst": {"en": "Your name", "ko": "검토자 이름"},
+    "network.decided_by": {
+        "en": "Decided by {name} (your account; logged)",
+        "ko": "결정자: {name} (로그인 계정, 기록됨)",
+    },
+    "network.decide_needs_role": {
+        "en": "Accepting or rejecting links needs the analyst role.",
+        "ko": "관계 승인·거부는 분석가 이상 권한이 필요합니다.",
+    },
+    "network.not_configured": {
+        "en": "recording decisions needs a connection with the ingest role: set "
+        "RADAR_INGEST_DB_URL (or [connections.ingest] url in secrets.toml)",
+        "ko": "결정을 기록하려면 적재 권한 연결이 필요합니다: RADAR_INGEST_DB_URL 또는 "
+        "secrets.toml의 [connections.ingest] url을 설정하세요",
+    },
     "network.accept": {"en": "Accept link", "ko": "관계 승인"},
     "network.reject": {"en": "Reject", "ko": "기각"},
     "network.accepted": {
@@ -401,6 +522,90 @@ CATALOG: dict[str, dict[str, str]] = {
     "method.rejected": {"en": "Rejected rows of the selected run", "ko": "선택한 적재의 거부 행"},
     "method.run": {"en": "Ingest run", "ko": "적재 실행"},
     "method.document": {"en": "How the score works", "ko": "점수 산정 방식"},
+    # ingest page
+    "ingest.heading": {"en": "Load data", "ko": "데이터 적재"},
+    "ingest.intro": {
+        "en": "Upload a CSV or Parquet file: the same checks as `python cli.py ingest`. Every row "
+        "is loaded or rejected with a reason; loading the same file twice changes nothing.",
+        "ko": "CSV 또는 Parquet 파일을 올리세요. `python cli.py ingest`와 같은 검사를 합니다. 모든 "
+        "행은 적재되거나 사유와 함께 거부되며, 같은 파일을 두 번 올려도 바뀌지 않습니다.",
+    },
+    "ingest.file": {
+        "en": "File (CSV or Parquet, at most {mb} MB)",
+        "ko": "파일 (CSV 또는 Parquet, 최대 {mb}MB)",
+    },
+    "ingest.table": {"en": "Table", "ko": "테이블"},
+    "ingest.table_auto": {"en": "(from the header)", "ko": "(헤더로 판단)"},
+    "ingest.format": {"en": "Format", "ko": "형식"},
+    "ingest.encoding": {"en": "Encoding (empty: detect)", "ko": "인코딩 (비우면 자동)"},
+    "ingest.submit": {"en": "Load", "ko": "적재"},
+    "ingest.columns": {"en": "Columns each table takes", "ko": "테이블별 열 목록"},
+    "ingest.too_big": {
+        "en": "The file has {size} MB; the limit is {mb} MB. Load it with `python cli.py ingest`.",
+        "ko": "파일이 {size}MB로 한도 {mb}MB를 넘습니다. `python cli.py ingest`로 적재하세요.",
+    },
+    "ingest.binary": {
+        "en": "{name} is not a CSV or Parquet file: {detail}",
+        "ko": "{name}은(는) CSV나 Parquet 파일이 아닙니다: {detail}",
+    },
+    "ingest.failed": {
+        "en": "{name} was not loaded, nothing changed: {detail}",
+        "ko": "{name}을(를) 적재하지 못했으며 아무것도 바뀌지 않았습니다: {detail}",
+    },
+    "ingest.done": {"en": "{name}: {summary}", "ko": "{name}: {summary}"},
+    "ingest.unknown_columns": {
+        "en": "Columns this table does not have were ignored: {columns}",
+        "ko": "이 테이블에 없는 열은 무시했습니다: {columns}",
+    },
+    "ingest.note": {"en": "Note: {note}", "ko": "참고: {note}"},
+    "ingest.rejected": {"en": "Rejected rows (values masked)", "ko": "거부된 행 (값 마스킹)"},
+    "ingest.not_configured": {
+        "en": "Loading from the dashboard needs a connection with the ingest role: set "
+        "RADAR_INGEST_DB_URL (or `[connections.ingest] url` in secrets.toml).",
+        "ko": "대시보드에서 적재하려면 적재 권한 연결이 필요합니다: RADAR_INGEST_DB_URL 또는 "
+        "secrets.toml의 `[connections.ingest] url`을 설정하세요.",
+    },
+    "ingest.busy": {
+        "en": "The warehouse file is in use by another session; try again in a moment ({detail}).",
+        "ko": "다른 세션이 웨어하우스 파일을 사용 중입니다. 잠시 후 다시 시도하세요 ({detail}).",
+    },
+    # audit log page
+    "audit.heading": {"en": "Audit log", "ko": "감사 로그"},
+    "audit.intro": {
+        "en": "Every sign-in, profile view, reveal, download, load and account change, "
+        "append-only. Times are UTC.",
+        "ko": "모든 로그인, 프로필 열람, 원문 열람, 내려받기, 적재, 계정 변경 기록입니다 "
+        "(추가만 가능). 시각은 UTC입니다.",
+    },
+    "audit.from": {"en": "From", "ko": "시작일"},
+    "audit.to": {"en": "To", "ko": "종료일"},
+    "audit.user": {"en": "User", "ko": "사용자"},
+    "audit.action": {"en": "Action", "ko": "행위"},
+    "audit.outcome": {"en": "Outcome", "ko": "결과"},
+    "audit.text": {"en": "Object or reason contains", "ko": "대상 또는 사유 포함"},
+    "audit.any": {"en": "(any)", "ko": "(전체)"},
+    "audit.count": {"en": "{count} rows", "ko": "{count}건"},
+    "audit.download": {"en": "Download the rows shown (CSV)", "ko": "표시된 행 내려받기 (CSV)"},
+    "col.audit_id": {"en": "#", "ko": "번호"},
+    "col.at": {"en": "When (UTC)", "ko": "시각 (UTC)"},
+    "col.username": {"en": "User", "ko": "사용자"},
+    "col.role": {"en": "Role", "ko": "권한"},
+    "col.object": {"en": "Object", "ko": "대상"},
+    "col.detail": {"en": "Detail", "ko": "상세"},
+    "col.disabled": {"en": "Disabled", "ko": "사용 중지"},
+    "col.created_at": {"en": "Created (UTC)", "ko": "생성 (UTC)"},
+    "col.updated_at": {"en": "Changed (UTC)", "ko": "변경 (UTC)"},
+    "col.local_password": {"en": "Local password", "ko": "로컬 비밀번호"},
+    # users page
+    "users.heading": {"en": "Users", "ko": "사용자"},
+    "users.intro": {
+        "en": "Accounts are managed on the server with `python cli.py user add|role|disable|"
+        "enable|password`; each change is in the audit log.",
+        "ko": "계정은 서버에서 `python cli.py user add|role|disable|enable|password`로 관리하며, "
+        "모든 변경은 감사 로그에 남습니다.",
+    },
+    "users.roles": {"en": "What each role may do", "ko": "권한별 허용 범위"},
+    "users.may": {"en": "Adds to the role above", "ko": "앞 권한에 더해 허용"},
 }
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import t, top_companies, use_page_router, warehouse_summary, warehouse_url
+from pages.auth import require_role
+from pages.common import t, top_companies, warehouse_summary, warehouse_url
 
-use_page_router()
+require_role("viewer")
 
 url = warehouse_url()
 summary = warehouse_summary(url)

@@ -15,8 +15,9 @@ What is masked (the patterns are in `privacy.patterns`):
   card number; and any other run of 13-19 digits (which also masks long order numbers: recall
   first).
 - phone: mobile (010, 011, 016-019), landline (02, 031-064), 070 and 050x numbers, with hyphens,
-  dots, spaces or nothing between groups, with +82 (or 82) in front, in either digit width.
-- email: the usual local@domain.tld shape (full-width @ and dots too).
+  dots, spaces or nothing between groups, with +82 (or 82, or an international prefix: 0082,
+  001-82, 00700 82) in front, in either digit width.
+- email: the usual local@domain.tld shape, in ASCII or full-width letters, digits, @ and dots.
 - account: hyphenated groups with 10-14 digits in all, 3-4 groups, first group of 3-6 digits
   (110-123-456789, 1002-123-456789, 123456-12-123456, 123-456789-01-234); and 10-14 digits with
   optional single hyphens or spaces up to 15 characters after a bank word (계좌, 계좌번호, 통장,

@@ -124,11 +124,12 @@ def hidden_end_step(kind: str, value: str) -> Step:
 # E-mails run after the number steps, and their local part may hold the tokens those steps
 # left: "010 1234 5678kim@naver.com" must not become "010 1234 [email]" (the e-mail taking the
 # last digit group), nor "01012345678@naver.com" stay "[phone]@naver.com".
-_LOCAL_PART = "(?:[A-Za-z0-9._%+-]|" + either(f"\\[{k}\\]" for k in NUMBER_KINDS) + ")+"
-EMAIL = (
-    _LOCAL_PART + "[@＠][A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-    "(?:[.．][A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*[.．][A-Za-z]{2,}"
-)
+# Letters and digits in either width: some Korean IMEs type a whole address full-width
+# ("ＫＩＭ＠ｎａｖｅｒ．ｃｏｍ").
+_ALNUM = "A-Za-z0-9Ａ-Ｚａ-ｚ０-９"
+_LABEL = f"[{_ALNUM}](?:[{_ALNUM}\\-－]*[{_ALNUM}])?"
+_LOCAL_PART = f"(?:[{_ALNUM}._%+\\-．＿－＋]|" + either(f"\\[{k}\\]" for k in NUMBER_KINDS) + ")+"
+EMAIL = _LOCAL_PART + f"[@＠]{_LABEL}(?:[.．]{_LABEL})*[.．][A-Za-zＡ-Ｚａ-ｚ]{{2,}}"
 
 # --- resident registration numbers ------------------------------------------------------------
 
@@ -176,12 +177,18 @@ _PREFIX = either(
     ]
 )
 _SUBSCRIBER = f"{GROUP_SEP}?{digits(3, 4)}{GROUP_SEP}?{digits(4)}"
+_INTERNATIONAL = either(
+    ["[+＋]", f"{literal('00')}(?:{literal('700')}|{digit('1', '9')})?{GROUP_SEP}?"]
+)
 PHONE = either(
     [
         f"{literal('0')}{_PREFIX}{_SUBSCRIBER}",
         # +82, then the number without (or with a bracketed) trunk zero: +82 10-1234-5678,
         # +82-2-123-4567, +82 (0)10-..., and the common +82 010-... as well.
-        f"[+＋]?{literal('82')}{GROUP_SEP}?(?:[(（]{literal('0')}[)）]{SPACE}?|{literal('0')})?"
+        # The country code after +, or after an international prefix dialled from abroad or
+        # from Korea (0082, 001-82, 00700 82).
+        f"{_INTERNATIONAL}?{literal('82')}{GROUP_SEP}?"
+        f"(?:[(（]{literal('0')}[)）]{SPACE}?|{literal('0')})?"
         f"{_PREFIX}{_SUBSCRIBER}",
     ]
 )

@@ -8,6 +8,7 @@ import polars as pl
 from sqlalchemy import Date, Engine, case, func, literal, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
+from privacy.masking import mask_frame
 from queries.bulk import conform, fetch_frame, table_schema
 from queries.filters import ComplaintFilter, apply_filter
 from queries.schema import (
@@ -298,7 +299,7 @@ def recent_ingests(engine: Engine, *, limit: int = 20) -> pl.DataFrame:
 
 
 def rejected_for_run(engine: Engine, run_id: str, *, limit: int = 1000) -> pl.DataFrame:
-    """The rejected rows of one ingest run, in file order."""
+    """The rejected rows of one ingest run, in file order, personal data in values masked."""
     r = rejected_rows.c
     schema = {
         "row_number": pl.Int64(),
@@ -313,7 +314,7 @@ def rejected_for_run(engine: Engine, run_id: str, *, limit: int = 1000) -> pl.Da
         .limit(limit)
     )
     with engine.connect() as connection:
-        return fetch_frame(connection, query, schema)
+        return mask_frame(fetch_frame(connection, query, schema), ("value", "reason"))
 
 
 def _as_date(value: object) -> date | None:

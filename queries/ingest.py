@@ -10,6 +10,7 @@ from pathlib import Path
 
 import polars as pl
 from sqlalchemy import Connection, Engine, Table, insert, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from queries import cfpb
 from queries.bulk import bulk_insert, conform, insert_new_rows, table_schema
@@ -26,6 +27,7 @@ from queries.schema import (
 )
 from queries.source_files import ROW, SourceFileError, SourceTable, read_source
 from queries.validation import Checked, TableRules, validate
+from queries.warehouse import WarehouseError, make_engine
 
 FORMATS = ("canonical", "cfpb")
 LOAD_ORDER = (
@@ -296,7 +298,8 @@ def ingest_file(
         table = table_for_header(source.frame.columns)
         if table is None:
             raise IngestError(
-                f"cannot tell which table {path.name} is for from its columns; name it with --table"
+                f"cannot tell which table {path.name} is for from its columns; "
+                "name it (--table on the command line, Table on the Load data page)"
             )
     result = IngestResult(
         path, table, source_format, source.encoding, 0, 0, 0, 0, run_id=uuid.uuid4().hex
@@ -344,6 +347,35 @@ def record_failed_run(
         _record_run(connection, result, datetime.now(), "failed", message)
 
 
+def ingest_at(
+    url: str,
+    path: Path,
+    *,
+    table: str | None = None,
+    source_format: str = "canonical",
+    encoding: str | None = None,
+) -> IngestResult:
+    """Ingest one file through a short-lived engine on `url` (the dashboard's Ingest page).
+
+    A file that loads nothing is logged as a failed run and raised as IngestError or
+    SourceFileError; a warehouse that cannot be opened or written raises WarehouseError.
+    """
+    engine = make_engine(url)
+    try:
+        try:
+            return ingest_file(
+                engine, path, table=table, source_format=source_format, encoding=encoding
+            )
+        except (SourceFileError, IngestError) as exc:
+            record_failed_run(engine, path, table, source_format, str(exc))
+            raise
+        except SQLAlchemyError as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise WarehouseError(f"the warehouse could not be written: {first}") from exc
+    finally:
+        engine.dispose()
+
+
 def order_for_loading(paths: Sequence[Path]) -> list[Path]:
     """Companies before the tables that refer to them, guessed from file names."""
 
@@ -368,6 +400,7 @@ __all__ = [
     "IngestError",
     "IngestResult",
     "SourceFileError",
+    "ingest_at",
     "ingest_file",
     "load_frame",
     "order_for_loading",

@@ -78,3 +78,16 @@ def enforcement_for(engine: Engine, company_id: str) -> pl.DataFrame:
     )
     with engine.connect() as connection:
         return fetch_frame(connection, query, schema)
+
+
+def unmasked_narrative(engine: Engine, company_id: str, complaint_id: str) -> str | None:
+    """One complaint's narrative as stored, personal data included: only for an audited reveal.
+
+    The company id must match too, so a reveal opened from one firm's profile cannot reach
+    another firm's complaints by id.
+    """
+    query = select(complaints.c.narrative).where(
+        complaints.c.complaint_id == complaint_id, complaints.c.company_id == company_id
+    )
+    with engine.connect() as connection:
+        return connection.execute(query).scalar_one_or_none()

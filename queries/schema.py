@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    DDL,
     Boolean,
     CheckConstraint,
     Column,
@@ -17,11 +18,14 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    event,
     inspect,
     literal_column,
     select,
 )
 from sqlalchemy.schema import CreateColumn
+
+from access.roles import ROLES
 
 metadata = MetaData()
 
@@ -221,6 +225,82 @@ INGESTIBLE_TABLES: dict[str, Table] = {
     company_aliases.name: company_aliases,
     issue_statutes.name: issue_statutes,
 }
+
+
+# --- access control: accounts and the audit log ------------------------------------------------
+# Kept in their own MetaData: with a PostgreSQL warehouse they live in the same database (the
+# dashboard's role may only SELECT users and INSERT into audit_log); with a DuckDB or SQLite
+# warehouse file they live in a small SQLite file beside it, because the dashboard opens the
+# warehouse read-only (see queries.warehouse.security_url).
+security_metadata = MetaData()
+
+users = Table(
+    "users",
+    security_metadata,
+    Column("username", String, primary_key=True),
+    # Argon2id hash; empty for accounts that sign in through the identity provider (st.login).
+    Column("password_hash", Text),
+    Column("role", String, nullable=False),
+    Column("disabled", Boolean, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    CheckConstraint(
+        "role IN (" + ", ".join(f"'{role}'" for role in ROLES) + ")", name="ck_users_role"
+    ),
+)
+
+# Append-only: a trigger refuses UPDATE and DELETE (and TRUNCATE on PostgreSQL) for everyone,
+# and on PostgreSQL the dashboard's role is granted only SELECT and INSERT on it.
+audit_log = Table(
+    "audit_log",
+    security_metadata,
+    Column("audit_id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False),  # UTC
+    Column("username", String, nullable=False),
+    Column("role", String),
+    Column("action", String, nullable=False),
+    Column("object", Text),
+    Column("reason", Text),
+    Column("outcome", String, nullable=False),
+    Column("detail", Text),
+)
+Index("ix_audit_at", audit_log.c.at)
+Index("ix_audit_user_at", audit_log.c.username, audit_log.c.at)
+
+_APPEND_ONLY_SQLITE = [
+    DDL(
+        f"CREATE TRIGGER IF NOT EXISTS audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+    ).execute_if(dialect="sqlite")
+    for verb in ("UPDATE", "DELETE")
+]
+_APPEND_ONLY_POSTGRESQL = [
+    DDL(
+        "CREATE OR REPLACE FUNCTION radar_audit_append_only() RETURNS trigger LANGUAGE plpgsql "
+        "AS $$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$"
+    ).execute_if(dialect="postgresql"),
+    DDL(
+        "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
+        "FOR EACH ROW EXECUTE FUNCTION radar_audit_append_only()"
+    ).execute_if(dialect="postgresql"),
+    DDL(
+        "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
+        "FOR EACH STATEMENT EXECUTE FUNCTION radar_audit_append_only()"
+    ).execute_if(dialect="postgresql"),
+]
+for _ddl in (*_APPEND_ONLY_SQLITE, *_APPEND_ONLY_POSTGRESQL):
+    event.listen(audit_log, "after_create", _ddl)
+
+
+def create_security_schema(engine: Engine) -> None:
+    """Create the users and audit_log tables (with the append-only triggers) if missing."""
+    if engine.dialect.name == "duckdb":
+        # DuckDB has no triggers, so an audit log there could be edited at will.
+        raise ValueError(
+            "the audit log needs SQLite or PostgreSQL, not DuckDB; "
+            "set RADAR_AUDIT_DB_URL to a sqlite:/// or postgresql:// URL."
+        )
+    security_metadata.create_all(engine, checkfirst=True)
 
 
 def create_schema(engine: Engine) -> None:

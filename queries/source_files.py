@@ -99,9 +99,11 @@ def find_header(lines: list[str], expected: Iterable[str]) -> tuple[int, list[st
         fields = next(csv.reader([line]), [])
         if len(fields) >= 2 and wanted & {f.strip().lower() for f in fields}:
             return index, [f.strip() for f in fields]
+    first = next(csv.reader(lines[:1]), []) if lines else []
+    found = f"the first line has {', '.join(f.strip() for f in first[:8])}; " if first else ""
     raise SourceFileError(
-        "no header row with the expected columns in the first "
-        f"{HEADER_SEARCH_LINES} lines (looked for any of: {', '.join(sorted(wanted)[:6])}, ...)"
+        f"no header row with the expected columns in the first {HEADER_SEARCH_LINES} lines "
+        f"({found}looked for any of: {', '.join(sorted(wanted)[:6])}, ...)"
     )
 
 
@@ -252,6 +254,30 @@ def read_parquet_file(path: Path, progress: ProgressCallback | None = None) -> S
     return SourceTable(frame, "parquet", [], [], 0)
 
 
+# Files people pick by mistake, recognised by their first bytes, with what to do instead.
+BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", "a ZIP archive or an Excel/Word file (.xlsx, .docx); save the sheet as CSV"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel/Word file (.xls, .doc); save the sheet as CSV"),
+    (b"%PDF", "a PDF document"),
+    (b"\x1f\x8b", "a gzip archive; unpack it first"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"7z\xbc\xaf", "a 7-Zip archive; unpack it first"),
+    (b"SQLite format 3", "a SQLite database"),
+)
+
+
+def describe_binary(head: bytes) -> str | None:
+    """What a non-text, non-Parquet file looks like from its first bytes, or None for text."""
+    for magic, description in BINARY_SIGNATURES:
+        if head.startswith(magic):
+            return description
+    if b"\x00" in head:
+        # No CSV in UTF-8 or CP949 holds NUL bytes (UTF-16 text does: save it as UTF-8).
+        return "a binary file (it holds NUL bytes; UTF-16 text must be saved as UTF-8)"
+    return None
+
+
 def is_parquet(path: Path) -> bool:
     """True when the file starts with Parquet's magic bytes."""
     with path.open("rb") as handle:
@@ -272,4 +298,8 @@ def read_source(
         raise SourceFileError("the file is empty")
     if is_parquet(path):
         return read_parquet_file(path, progress)
+    with path.open("rb") as handle:
+        binary = describe_binary(handle.read(SNIFF_BYTES))
+    if binary:
+        raise SourceFileError(f"not a CSV or Parquet file: it looks like {binary}")
     return read_csv_file(path, expected_columns, encoding=encoding, progress=progress)

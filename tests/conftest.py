@@ -136,3 +136,8 @@ def fresh_streamlit_caches() -> Iterator[None]:
     yield
     st.cache_data.clear()
     st.cache_resource.clear()
+    # The dashboard's cached engines hold read-only DuckDB connections until collected, and
+    # DuckDB refuses a read-write open of the same file in this process while one is alive.
+    import gc
+
+    gc.collect()

@@ -1,4 +1,5 @@
-"""The dashboard in a real headless Chromium: pick a firm, open its profile, deep link, language.
+"""The dashboard in a real headless Chromium: sign in, demo banner, pick a firm, open its profile,
+deep link, language, an audited download.
 
 Screenshots of every page go to test-artifacts/screenshots/ (gitignored). With
 RADAR_UPDATE_DOC_SCREENSHOTS=1 the target list and profile shots are also copied to docs/images/
@@ -22,8 +23,8 @@ import pytest
 
 from queries import aggregates
 from queries.scoring_inputs import fetch_scoring_inputs
-from queries.warehouse import make_engine
-from sample_data.load import generate_warehouse
+from queries.warehouse import DEFAULT_WAREHOUSE_PATH, make_engine, security_url
+from sample_data.load import ensure_sample_warehouse, generate_warehouse
 from scoring.combine import combine
 from scoring.config import load_config
 from scoring.factors import compute_factors
@@ -31,6 +32,7 @@ from scoring.groups import listed_groups, rank_groups
 from scoring.network import build_graph, drawing, neighbourhood
 from scoring.quarters import last_full_quarter
 from tests.conftest import require
+from tests.signin import PASSWORD, ensure_account
 
 pytestmark = pytest.mark.browser
 
@@ -50,6 +52,8 @@ CHROMIUM_ARGS = [
 # Streamlit scrolls an inner container, so a tall viewport is what captures a whole page.
 VIEWPORT = {"width": 1440, "height": 2200}
 READY = '[data-testid="stMetricValue"], [data-testid="stDataFrame"], [data-testid="stAlert"]'
+USERNAME = "ops"
+REASON = "case 2026-118: quarterly target review"
 
 
 def free_port() -> int:
@@ -92,11 +96,9 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     return {"url": url, "quarter": quarter, "ranked": ranked, "groups": groups, "graph": graph}
 
 
-@pytest.fixture(scope="module")
-def server(sample: dict[str, object]) -> Iterator[str]:
-    """A real Streamlit server on a free local port, stopped after the module."""
+def start_server(env: dict[str, str]) -> tuple[str, subprocess.Popen]:
+    """A real Streamlit server on a free local port with the given environment."""
     port = free_port()
-    env = {**os.environ, "RADAR_DB_URL": str(sample["url"]), "RADAR_LANG": "en"}
     process = subprocess.Popen(
         [
             sys.executable,
@@ -120,13 +122,50 @@ def server(sample: dict[str, object]) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for_health(base, process)
+    except Exception:
+        stop_server(process)
+        raise
+    return base, process
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    """Stop the server this test started."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="module")
+def server(sample: dict[str, object]) -> Iterator[str]:
+    """The dashboard on the generated warehouse, which requires sign-in (one admin account)."""
+    ensure_account(str(sample["url"]), USERNAME, "admin")
+    env = {**os.environ, "RADAR_DB_URL": str(sample["url"]), "RADAR_LANG": "en"}
+    env.pop("RADAR_AUDIT_DB_URL", None)
+    base, process = start_server(env)
+    try:
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_server(process)
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard as `bash scripts/run_dashboard.sh` starts it: the embedded sample, no account.
+
+    The accounts store is pointed at an empty file, so accounts a developer made locally for
+    the sample warehouse do not turn the demo off.
+    """
+    ensure_sample_warehouse(DEFAULT_WAREHOUSE_PATH)
+    env = {k: v for k, v in os.environ.items() if k != "RADAR_DB_URL"}
+    env["RADAR_AUDIT_DB_URL"] = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'audit.sqlite'}"
+    env["RADAR_LANG"] = "en"
+    base, process = start_server(env)
+    try:
+        yield base
+    finally:
+        stop_server(process)
 
 
 @pytest.fixture(scope="module")
@@ -170,6 +209,22 @@ def screenshot(page, name: str, for_docs: bool = False) -> Path:  # noqa: ANN001
     return path
 
 
+def sign_in(page, password: str = PASSWORD) -> None:  # noqa: ANN001
+    """Fill Username and Password and press Sign in, as a person does."""
+    page.get_by_label("Username").fill(USERNAME)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def open_signed_in(page, url: str, ready: str = READY) -> None:  # noqa: ANN001
+    """Open a dashboard URL and sign in on the form it shows first (each new tab signs in)."""
+    page.goto(url)
+    page.get_by_label("Username").wait_for(timeout=120_000)
+    sign_in(page)
+    page.get_by_label("Username").wait_for(state="detached", timeout=120_000)
+    settle(page, ready)
+
+
 def heading(page) -> str:  # noqa: ANN001
     """The page's main heading text."""
     return page.locator("h2").first.inner_text().strip()
@@ -182,8 +237,7 @@ def metric(page, label: str) -> str:  # noqa: ANN001
 
 
 def test_select_a_firm_on_the_target_list_opens_its_profile(server, sample, page) -> None:
-    page.goto(f"{server}/targets")
-    settle(page, '[data-testid="stDataFrame"]')
+    open_signed_in(page, f"{server}/targets", '[data-testid="stDataFrame"]')
     assert heading(page) == f"Target list: {sample['quarter'].label}"
     screenshot(page, "target_list", for_docs=True)
 
@@ -209,8 +263,11 @@ def test_a_deep_link_opens_the_same_profile(server, sample, page) -> None:
         else ranked.row(1, named=True)
     )
     quarter = sample["quarter"]
-    page.goto(f"{server}/company?id={firm['company_id']}&quarter={quarter.label}")
-    settle(page, '[data-testid="stMetricValue"]')
+    open_signed_in(
+        page,
+        f"{server}/company?id={firm['company_id']}&quarter={quarter.label}",
+        '[data-testid="stMetricValue"]',
+    )
     assert heading(page) == firm["name"]
     assert metric(page, "Tier") == firm["tier"]
     assert metric(page, "Score") == f"{firm['score']:.2f}"
@@ -218,8 +275,8 @@ def test_a_deep_link_opens_the_same_profile(server, sample, page) -> None:
 
 
 def test_switching_language_relabels_the_dashboard(server, sample, page) -> None:
-    page.goto(f"{server}/")  # the default page (Overview) lives at the root
-    settle(page, '[data-testid="stMetricValue"]')
+    # The default page (Overview) lives at the root.
+    open_signed_in(page, f"{server}/", '[data-testid="stMetricValue"]')
     assert heading(page) == f"Overview: {sample['quarter'].label}"
     screenshot(page, "overview")
     page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
@@ -231,16 +288,86 @@ def test_switching_language_relabels_the_dashboard(server, sample, page) -> None
     settle(page, '[data-testid="stMetricValue"]')
     assert heading(page) == f"개요: {sample['quarter'].label}"
     screenshot(page, "overview_korean")
-    for path in ("alerts", "methodology", "warehouse"):
-        page.goto(f"{server}/{path}")
-        settle(page)
+    for path in ("alerts", "methodology", "warehouse", "ingest", "audit", "users"):
+        open_signed_in(page, f"{server}/{path}", "h2")
+        assert heading(page) != "Sign in"
         screenshot(page, path)
+
+
+def test_signing_in_with_the_form(server, sample, page) -> None:
+    page.goto(f"{server}/")
+    page.get_by_label("Username").wait_for(timeout=120_000)
+    assert heading(page) == "Sign in"
+    assert page.locator('[data-testid="stMetricValue"]').count() == 0
+    screenshot(page, "sign_in", for_docs=True)
+
+    sign_in(page, password="not the password at all")
+    page.get_by_text("Wrong user name or password").wait_for(timeout=60_000)
+    assert heading(page) == "Sign in"
+
+    sign_in(page)
+    settle(page, '[data-testid="stMetricValue"]')
+    assert heading(page) == f"Overview: {sample['quarter'].label}"
+    sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
+    assert f"Signed in as {USERNAME} (admin)" in sidebar
+    for entry in ("Load data", "Audit log", "Users"):
+        assert entry in sidebar
+
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_label("Username").wait_for(timeout=60_000)
+    assert heading(page) == "Sign in"
+
+
+def test_demo_banner_without_accounts_on_the_sample(demo_server, page) -> None:
+    page.goto(f"{demo_server}/")
+    settle(page, '[data-testid="stMetricValue"]')
+    banner = page.locator('[data-testid="stAlert"]', has_text="Demo:").first
+    assert banner.is_visible()
+    assert "every visitor may use every role" in banner.inner_text()
+    assert heading(page).startswith("Overview: ")
+    assert page.get_by_label("Password", exact=True).count() == 0
+    screenshot(page, "demo_banner", for_docs=True)
+
+
+def test_a_download_needs_a_reason_and_is_logged(server, sample, page) -> None:
+    from sqlalchemy import select
+
+    from queries.schema import audit_log
+    from queries.warehouse import make_engine
+
+    open_signed_in(page, f"{server}/targets", '[data-testid="stDataFrame"]')
+    button = page.get_by_role("button", name="Download CSV")
+    assert button.is_disabled()
+    page.get_by_role("textbox", name="Reason for downloading (required, logged)").fill(REASON)
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('button')].some("
+        "b => b.innerText.includes('Download CSV') && !b.disabled)",
+        timeout=60_000,
+    )
+    with page.expect_download(timeout=60_000) as download:
+        button.click()
+    path = download.value.path()
+    assert Path(path).read_bytes().startswith(b"\xef\xbb\xbfrank,company_id,name")
+    store = make_engine(security_url(str(sample["url"]), environ={}))
+    with store.connect() as connection:
+        row = (
+            connection.execute(
+                select(audit_log)
+                .where(audit_log.c.action == "export")
+                .order_by(audit_log.c.audit_id)
+            )
+            .mappings()
+            .all()[-1]
+        )
+    store.dispose()
+    assert (row["username"], row["reason"]) == (USERNAME, REASON)
+    assert row["object"] == download.value.suggested_filename
 
 
 def test_click_a_firm_in_the_network_to_open_its_profile(server, sample, page) -> None:
     quarter = sample["quarter"]
-    page.goto(f"{server}/network?quarter={quarter.label}")
-    settle(page, ".js-plotly-plot")
+    open_signed_in(page, f"{server}/network?quarter={quarter.label}", ".js-plotly-plot")
     assert heading(page) == f"Corporate networks: {quarter.label}"
     screenshot(page, "network", for_docs=True)
 

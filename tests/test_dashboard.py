@@ -10,8 +10,7 @@ from streamlit.testing.v1 import AppTest
 from queries import aggregates
 from queries.warehouse import make_engine
 from sample_data.load import generate_warehouse
-
-DASHBOARD = "../dashboard.py"  # AppTest resolves paths against this test file
+from tests.signin import open_dashboard
 
 
 @pytest.fixture(scope="module")
@@ -27,12 +26,11 @@ def sample_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 pytestmark = pytest.mark.usefixtures("fresh_streamlit_caches")
 
 
-def run_app(monkeypatch: pytest.MonkeyPatch, url: str, language: str = "en") -> AppTest:
-    """Start the dashboard on a warehouse URL as a fresh session."""
-    monkeypatch.setenv("RADAR_DB_URL", url)
-    monkeypatch.setenv("RADAR_LANG", language)
-    app = AppTest.from_file(DASHBOARD, default_timeout=60)
-    app.run()
+def run_app(
+    monkeypatch: pytest.MonkeyPatch, url: str, language: str = "en", audit_url: str | None = None
+) -> AppTest:
+    """Start the dashboard on a warehouse URL as a fresh session signed in as a viewer."""
+    app = open_dashboard(monkeypatch, url, role="viewer", language=language, audit_url=audit_url)
     return app.switch_page("pages/warehouse.py").run()
 
 
@@ -46,13 +44,13 @@ def test_warehouse_page_shows_the_warehouse_counts(
 ) -> None:
     app = run_app(monkeypatch, sample_url)
     assert not app.exception
-    summary = aggregates.warehouse_summary(make_engine(sample_url))
+    summary = aggregates.warehouse_summary(make_engine(sample_url, read_only=True))
     shown = metric_values(app)
     assert shown["Complaints"] == f"{summary['complaints']:,}"
     assert shown["Companies"] == f"{summary['companies']:,}"
     assert shown["First complaint"] == str(summary["first_received"])
     assert shown["Latest complaint"] == str(summary["last_received"])
-    top = aggregates.top_companies(make_engine(sample_url), limit=15)
+    top = aggregates.top_companies(make_engine(sample_url, read_only=True), limit=15)
     table = app.dataframe[0].value
     assert list(table["Company ID"]) == top["company_id"].to_list()
     assert list(table["Complaints"]) == top["complaints"].to_list()
@@ -69,8 +67,12 @@ def test_language_switch_and_korean_start(monkeypatch: pytest.MonkeyPatch, sampl
     assert korean.header[0].value == "웨어하우스 보유 데이터"
 
 
-def test_unreachable_warehouse_shows_a_message_and_retry(monkeypatch: pytest.MonkeyPatch) -> None:
-    app = run_app(monkeypatch, "postgresql+psycopg://nobody@127.0.0.1:1/none")
+def test_unreachable_warehouse_shows_a_message_and_retry(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The accounts live elsewhere (RADAR_AUDIT_DB_URL), so the user can sign in and see why.
+    audit_url = f"sqlite:///{tmp_path / 'audit.sqlite'}"
+    app = run_app(monkeypatch, "postgresql+psycopg://nobody@127.0.0.1:1/none", audit_url=audit_url)
     assert not app.exception
     assert "cannot be reached" in app.error[0].value
     assert app.button(key="radar.retry")

@@ -166,7 +166,12 @@ def test_random_bytes_fail_with_one_line_and_change_nothing(
         (("ingest", "x.csv", "--db", "notaurl"), "not a database URL"),
     ],
 )
-def test_cli_errors_are_one_readable_line(args: tuple[str, ...], expected: str) -> None:
+def test_cli_errors_are_one_readable_line(
+    args: tuple[str, ...], expected: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without --db the CLI would log the failed run in the embedded sample warehouse, creating
+    # an empty one that the dashboard's first start would then take for the sample.
+    monkeypatch.setenv("RADAR_DB_URL", f"duckdb:///{tmp_path / 'w.duckdb'}")
     done = run_cli(*args)
     assert done.returncode != 0
     assert "Traceback" not in done.stderr

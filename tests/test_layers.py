@@ -18,6 +18,7 @@ FORBIDDEN = {
     "sample_data": {"streamlit", "pages"},
     "reports": {"streamlit", "pages", "sqlalchemy", "duckdb", "psycopg"},
     "privacy": {"streamlit", "sqlalchemy", "queries", "scoring", "pages", "sample_data"},
+    "access": {"streamlit", "sqlalchemy", "queries", "scoring", "pages", "duckdb", "psycopg"},
 }
 
 

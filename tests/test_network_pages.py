@@ -21,8 +21,7 @@ from scoring.config import load_config
 from scoring.groups import listed_groups, rank_groups
 from scoring.network import build_graph, neighbourhood, related_companies
 from scoring.quarters import last_full_quarter
-
-DASHBOARD = "../dashboard.py"  # AppTest resolves paths against this test file
+from tests.signin import open_dashboard
 
 pytestmark = pytest.mark.usefixtures("fresh_streamlit_caches")
 
@@ -61,17 +60,24 @@ def writable(sample: dict[str, object], tmp_path: Path) -> Iterator[str]:
 
 
 def open_page(
-    monkeypatch: pytest.MonkeyPatch, url: str, page: str, language: str = "en", **query: str
+    monkeypatch: pytest.MonkeyPatch,
+    url: str,
+    page: str,
+    language: str = "en",
+    role: str = "admin",
+    **query: str,
 ) -> AppTest:
-    monkeypatch.setenv("RADAR_DB_URL", url)
-    monkeypatch.setenv("RADAR_LANG", language)
-    app = AppTest.from_file(DASHBOARD, default_timeout=180)
-    app.run()
-    for name, value in query.items():
-        app.query_params[name] = value
-    app.switch_page(f"pages/{page}.py").run()
-    assert not app.exception, app.exception
-    return app
+    """A fresh session signed in with an account of `role`, on one page."""
+    return open_dashboard(monkeypatch, url, page, role=role, language=language, **query)
+
+
+def read(url: str, fetch):  # noqa: ANN001, ANN201
+    """Run one read on a short-lived read-only engine (the dashboard writes in this process)."""
+    engine = make_engine(url, read_only=True)
+    try:
+        return fetch(engine)
+    finally:
+        engine.dispose()
 
 
 def url_of(sample: dict[str, object]) -> str:
@@ -105,37 +111,42 @@ def test_a_deep_link_draws_the_split_harm_group(monkeypatch, sample) -> None:
     assert set(members) <= shown
 
 
-def test_a_suggestion_is_written_only_when_accepted_with_a_name(monkeypatch, writable) -> None:
-    app = open_page(monkeypatch, writable, "network")
-    engine = make_engine(writable)
-    before = aggregates.relations_table(engine)
+def test_a_suggestion_is_written_under_the_signed_in_account(monkeypatch, writable) -> None:
+    viewer = open_page(monkeypatch, writable, "network", role="viewer")
+    with pytest.raises(KeyError):  # viewers see the suggestions but cannot decide
+        viewer.button(key="network.accept")
+
+    app = open_page(monkeypatch, writable, "network", role="analyst")
+    before = read(writable, aggregates.relations_table)
     pick = app.selectbox(key="network.suggestion")
     pair = pick.value
     src, dst = pair.split("|")
-    # Without a name nothing is recorded.
-    app.button(key="network.accept").click().run()
-    assert any("say who decides" in error.value for error in app.error)
-    assert aggregates.relations_table(engine).equals(before)
-    assert link_decision_table(engine).height == 0
-
-    app.text_input(key="network.analyst").input("analyst.kim").run()
     app.button(key="network.accept").click().run()
     assert not app.exception
     assert any(box.value.startswith("Recorded:") for box in app.success)
-    after = aggregates.relations_table(engine)
+    after = read(writable, aggregates.relations_table)
     added = after.join(before, on=list(before.columns), how="anti")
     assert added.select("src_company_id", "dst_company_id").rows() == [(src, dst)]
-    log = link_decision_table(engine)
-    assert log.select("decision", "decided_by").rows() == [("accepted", "analyst.kim")]
+    log = read(writable, link_decision_table)
+    assert log.select("decision", "decided_by").rows() == [("accepted", "test-analyst")]
     assert pair not in app.selectbox(key="network.suggestion").options
 
     # A rejection is logged and writes no relation.
     rejected = app.selectbox(key="network.suggestion").value
     app.button(key="network.reject").click().run()
-    assert aggregates.relations_table(engine).equals(after)
-    assert link_decision_table(engine)["decision"].to_list() == ["accepted", "rejected"]
+    assert read(writable, aggregates.relations_table).equals(after)
+    assert read(writable, link_decision_table)["decision"].to_list() == ["accepted", "rejected"]
     assert rejected not in app.selectbox(key="network.suggestion").options
-    engine.dispose()
+    from queries.audit import AuditFilter, search
+    from queries.warehouse import security_url
+
+    store = make_engine(security_url(writable, environ={}))
+    logged = search(store, AuditFilter(action="link_decision"))
+    store.dispose()
+    assert logged.select("username", "object", "outcome").rows()[::-1] == [
+        ("test-analyst", f"{src} -> {dst}", "ok"),
+        ("test-analyst", " -> ".join(rejected.split("|")), "ok"),
+    ]
 
 
 def test_profile_related_companies_come_from_the_same_graph(monkeypatch, sample) -> None:

@@ -19,8 +19,8 @@ from scoring.config import load_config
 from scoring.factors import compute_factors
 from scoring.quarters import last_full_quarter
 from scoring.summaries import headline, industry_table
+from tests.signin import open_dashboard
 
-DASHBOARD = "../dashboard.py"  # AppTest resolves paths against this test file
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 PHONE = re.compile(r"01[016789][-. ]?\d{3,4}[-. ]?\d{4}")
 
@@ -55,17 +55,8 @@ def open_page(
     language: str = "en",
     **query: str,
 ) -> AppTest:
-    """Run the dashboard as a fresh session, optionally on one page with query parameters."""
-    monkeypatch.setenv("RADAR_DB_URL", url)
-    monkeypatch.setenv("RADAR_LANG", language)
-    app = AppTest.from_file(DASHBOARD, default_timeout=120)
-    for name, value in query.items():
-        app.query_params[name] = value
-    app.run()
-    if page is not None:
-        app.switch_page(f"pages/{page}.py").run()
-    assert not app.exception, app.exception
-    return app
+    """Run the dashboard as a fresh session signed in as an admin, optionally on one page."""
+    return open_dashboard(monkeypatch, url, page, language=language, **query)
 
 
 def metrics(app: AppTest) -> dict[str, str]:
@@ -136,7 +127,7 @@ def test_unknown_company_says_so(monkeypatch, sample) -> None:
 
 def test_methodology_shows_freshness_and_the_document(monkeypatch, sample) -> None:
     app = open_page(monkeypatch, sample["url"], "methodology")
-    summary = aggregates.warehouse_summary(make_engine(sample["url"]))
+    summary = aggregates.warehouse_summary(make_engine(sample["url"], read_only=True))
     assert metrics(app)["Latest complaint"] == str(summary["last_received"])
     # The sample ends on a month's last day, so its latest month counts as complete.
     assert summary["last_received"] == date(2026, 10, 31)
@@ -181,7 +172,7 @@ def test_alerts_page_lists_the_engine_alerts_and_charts_one(monkeypatch, sample)
     app = open_page(monkeypatch, sample["url"], "alerts")
     app.date_input(key="alerts.as_of").set_value(as_of).run()
     assert not app.exception
-    engine = make_engine(sample["url"])
+    engine = make_engine(sample["url"], read_only=True)
     report = detect_alerts(fetch_alert_inputs(engine, as_of))
     engine.dispose()
     app.radio(key="alerts.level").set_value("product").run()
