@@ -48,8 +48,29 @@ COUNT_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    """How many rows of the group meet the condition."""
     return func.sum(case((condition, 1), else_=0))
+
+
+def late_expression(deadline_days: int, as_of: date | None) -> ColumnElement[bool]:
+    """Whether a complaint was answered late: the source's verdict, else its answer date, else
+    (with an as-of date) still unanswered past the deadline; null when not known yet.
+
+    Without an as-of date the last rule is left out: the rollup keeps those complaints apart.
+    """
+    c = complaints.c
+    rules = [
+        (c.timely.is_not(None), ~c.timely),
+        (
+            c.responded_date.is_not(None),
+            days_between(c.responded_date, c.received_date) > deadline_days,
+        ),
+    ]
+    if as_of is not None:
+        age = days_between(literal(as_of, Date), c.received_date)
+        rules.append((age > deadline_days, true()))
+    return case(*rules, else_=None)
 
 
 def _status_counts(as_of: date, deadline_days: int) -> list[ColumnElement]:
@@ -57,25 +78,20 @@ def _status_counts(as_of: date, deadline_days: int) -> list[ColumnElement]:
     c = complaints.c
     as_of_value = literal(as_of, Date)
     response_days = days_between(c.responded_date, c.received_date)
-    is_late = case(
-        (c.timely.is_not(None), ~c.timely),
-        (c.responded_date.is_not(None), response_days > deadline_days),
-        (days_between(as_of_value, c.received_date) > deadline_days, true()),
-        else_=None,
-    )
+    is_late = late_expression(deadline_days, as_of)
     return [
         func.count().label("complaints"),
-        _count_if(c.status == "resolved").label("resolved"),
-        _count_if(c.status == "unresolved").label("unresolved"),
-        _count_if(c.status == "in_progress").label("in_progress"),
-        _count_if(c.status == "withdrawn").label("withdrawn"),
-        _count_if(
+        count_if(c.status == "resolved").label("resolved"),
+        count_if(c.status == "unresolved").label("unresolved"),
+        count_if(c.status == "in_progress").label("in_progress"),
+        count_if(c.status == "withdrawn").label("withdrawn"),
+        count_if(
             (c.status == "in_progress")
             & (days_between(as_of_value, c.received_date) > deadline_days)
         ).label("overdue_in_progress"),
-        _count_if(c.responded_date.is_not(None)).label("responded"),
-        _count_if(is_late.is_not(None)).label("timely_known"),
-        _count_if(is_late == true()).label("late"),
+        count_if(c.responded_date.is_not(None)).label("responded"),
+        count_if(is_late.is_not(None)).label("timely_known"),
+        count_if(is_late == true()).label("late"),
         func.sum(response_days).label("response_days_sum"),
         func.sum(c.amount).label("amount_sum"),
         func.count(c.amount).label("amount_n"),

@@ -24,7 +24,6 @@ from sqlalchemy import (
     String,
     Table,
     and_,
-    case,
     delete,
     exists,
     func,
@@ -36,7 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement
 
-from queries.aggregates import COUNT_SCHEMA, company_period_counts
+from queries.aggregates import COUNT_SCHEMA, company_period_counts, count_if, late_expression
 from queries.bulk import bulk_insert, fetch_frame
 from queries.filters import ComplaintFilter
 from queries.schema import company_month_rollup, complaints, rollup_deadlines
@@ -57,31 +56,21 @@ ROLLUP_COUNTS: tuple[str, ...] = (
 )
 
 
-def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
 def _rollup_columns(deadline_days: int) -> list[ColumnElement]:
     """The rollup's counts of a group of complaints, in company_month_rollup's column order."""
     c = complaints.c
     response_days = days_between(c.responded_date, c.received_date)
-    late_fixed = case(
-        (c.timely.is_not(None), ~c.timely),
-        (c.responded_date.is_not(None), response_days > deadline_days),
-        else_=None,
-    )
+    late_fixed = late_expression(deadline_days, as_of=None)
     return [
         func.count().label("complaints"),
-        _count_if(c.status == "resolved").label("resolved"),
-        _count_if(c.status == "unresolved").label("unresolved"),
-        _count_if(c.status == "in_progress").label("in_progress"),
-        _count_if(c.status == "withdrawn").label("withdrawn"),
-        _count_if(c.responded_date.is_not(None)).label("responded"),
-        _count_if(c.timely.is_not(None) | c.responded_date.is_not(None)).label(
-            "timely_known_fixed"
-        ),
-        _count_if(late_fixed == true()).label("late_fixed"),
-        _count_if(c.timely.is_(None) & c.responded_date.is_(None)).label("pending"),
+        count_if(c.status == "resolved").label("resolved"),
+        count_if(c.status == "unresolved").label("unresolved"),
+        count_if(c.status == "in_progress").label("in_progress"),
+        count_if(c.status == "withdrawn").label("withdrawn"),
+        count_if(c.responded_date.is_not(None)).label("responded"),
+        count_if(c.timely.is_not(None) | c.responded_date.is_not(None)).label("timely_known_fixed"),
+        count_if(late_fixed == true()).label("late_fixed"),
+        count_if(c.timely.is_(None) & c.responded_date.is_(None)).label("pending"),
         func.sum(response_days).label("response_days_sum"),
         func.sum(c.amount).label("amount_sum"),
         func.count(c.amount).label("amount_n"),
