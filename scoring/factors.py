@@ -10,6 +10,7 @@ conservative estimate of how far the firm is above its peers. Points are capped 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -19,24 +20,12 @@ import polars as pl
 
 from scoring import stats
 from scoring.config import ScoringConfig
+from scoring.counts import firm_counts, firm_counts_for
 from scoring.network import successor_closure
 from scoring.phrases import LANGUAGES, action_name, action_past, fill
 from scoring.pooling import MEMBERS_BASIS, MIXED, pool_actions, pool_firms, pool_issues
 from scoring.windows import Windows, add_months, scoring_windows
 
-UNKNOWN_INDUSTRY = "(unknown)"
-CURRENT_COUNTS: tuple[str, ...] = (
-    "complaints",
-    "resolved",
-    "unresolved",
-    "in_progress",
-    "withdrawn",
-    "overdue_in_progress",
-    "responded",
-    "timely_known",
-    "late",
-    "amount_n",
-)
 PHRASE_PREFIX = "_phrase_"
 
 
@@ -78,13 +67,12 @@ def compute_factors(
     """
     config = config or ScoringConfig()
     windows = config.windows(inputs.as_of)
-    firms = peer_frame(inputs, windows, config)
-    calibration = pl.concat(
-        [
-            prepared(firm_counts(inputs.companies, inputs.monthly, scoring_windows(end, 2)))
-            for end in (windows.previous_end, windows.year_ago_end)
-        ]
+    baselines = [scoring_windows(end, 2) for end in (windows.previous_end, windows.year_ago_end)]
+    counts, *baseline_counts = firm_counts_for(
+        inputs.companies, inputs.monthly, [windows, *baselines]
     )
+    firms = peer_frame(inputs, windows, config, counts=counts)
+    calibration = pl.concat([prepared(frame) for frame in baseline_counts])
     priors = fit_priors(calibration, firms)
     actions = prior_actions(
         inputs.enforcement, successor_closure(inputs.relations), inputs.as_of, config.repeat_years
@@ -111,7 +99,12 @@ def compute_factors(
     )
 
 
-def peer_frame(inputs: InputsLike, windows: Windows, config: ScoringConfig) -> pl.DataFrame:
+def peer_frame(
+    inputs: InputsLike,
+    windows: Windows,
+    config: ScoringConfig,
+    counts: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """Per firm: the counts, and every yardstick that compares the firm with its peers.
 
     Expected complaints, peer unresolved and late rates, the funnel target, the industry trend
@@ -119,8 +112,11 @@ def peer_frame(inputs: InputsLike, windows: Windows, config: ScoringConfig) -> p
     over the firm's industry happens here, so a group can pool its members' yardsticks. The
     flag MIXED (false for a firm; true for a group whose members span several industries)
     picks the phrases that say "its members' industry peers"; compute_factors drops it.
+    `counts` is `firm_counts` for `windows` when the caller has it already.
     """
-    frame = prepared(firm_counts(inputs.companies, inputs.monthly, windows))
+    if counts is None:
+        counts = firm_counts(inputs.companies, inputs.monthly, windows)
+    frame = prepared(counts)
     frame = growth_peers(frame)
     frame = severity_peers(frame, inputs.issues, inputs.issue_statutes, config)
     # A funnel plot draws one target line per industry, so its limits use the whole industry.
@@ -163,16 +159,51 @@ def fit_priors(calibration: pl.DataFrame, current: pl.DataFrame) -> Priors:
     if (calibration["complaints"] > 0).sum() < MIN_CALIBRATION_FIRMS:
         source, label = current, "current quarter"
 
-    def column(name: str) -> np.ndarray:
-        return source[name].cast(pl.Float64).fill_null(np.nan).to_numpy()
+    columns = {
+        name: source[name].cast(pl.Float64).fill_null(np.nan).to_numpy() for name in PRIOR_INPUTS
+    }
+    key = _content_key(label, columns.values())
+    if key not in _FITTED_PRIORS:
+        if len(_FITTED_PRIORS) >= PRIOR_CACHE_SIZE:
+            _FITTED_PRIORS.pop(next(iter(_FITTED_PRIORS)))
+        _FITTED_PRIORS[key] = _fit(label, **columns)
+    return _FITTED_PRIORS[key]
 
+
+PRIOR_INPUTS: tuple[str, ...] = (
+    "complaints",
+    "expected",
+    "unresolved_n",
+    "decided",
+    "peer_unresolved_rate",
+    "late",
+    "timely_known",
+    "peer_late_rate",
+)
+# Fits keyed by the exact bytes they were fitted on. The baseline quarters are settled data, so
+# re-ranking the same as-of date (a new session, new complaints in the current quarter) meets
+# the same inputs and need not refit; any changed row changes the key.
+PRIOR_CACHE_SIZE = 16
+_FITTED_PRIORS: dict[bytes, Priors] = {}
+
+
+def _content_key(label: str, arrays: object) -> bytes:
+    """A digest of a label and the bytes of some arrays."""
+    digest = hashlib.blake2b(label.encode(), digest_size=20)
+    for array in arrays:
+        digest.update(np.ascontiguousarray(array).tobytes())
+    return digest.digest()
+
+
+def _fit(label: str, **columns: np.ndarray) -> Priors:
+    """Fit the three priors on the columns named in PRIOR_INPUTS."""
     return Priors(
-        volume=stats.fit_gamma_mixture(column("complaints"), column("expected")),
+        volume=stats.fit_gamma_mixture(columns["complaints"], columns["expected"]),
         unresolved_strength=stats.fit_beta_binomial_strength(
-            column("unresolved_n"), column("decided"), column("peer_unresolved_rate")
+            columns["unresolved_n"], columns["decided"], columns["peer_unresolved_rate"]
         ),
         late_strength=stats.fit_beta_binomial_strength(
-            column("late"), column("timely_known"), column("peer_late_rate")
+            columns["late"], columns["timely_known"], columns["peer_late_rate"]
         ),
         source=label,
     )
@@ -198,52 +229,6 @@ def prepared(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 # --- counts ----------------------------------------------------------------------------------
-
-
-def firm_counts(companies: pl.DataFrame, monthly: pl.DataFrame, windows: Windows) -> pl.DataFrame:
-    """Per firm: current-window counts, the two baselines, the trailing year and earlier history.
-
-    Every company appears, and so does any firm that has complaints but no company row (its name
-    is then null); a missing industry becomes "(unknown)"; missing counts become 0.
-    """
-    period = pl.col("period_start")
-    months = monthly.with_columns(
-        *[pl.col(c).cast(pl.Int64).fill_null(0) for c in CURRENT_COUNTS],
-        pl.col("amount_sum").cast(pl.Float64).fill_null(0.0),
-    ).filter(period <= windows.current_end)
-    current = period.is_between(windows.current_start, windows.current_end)
-    complaints = pl.col("complaints")
-    per_firm = months.group_by("company_id").agg(
-        *[pl.col(c).filter(current).sum() for c in CURRENT_COUNTS],
-        pl.col("amount_sum").filter(current).sum(),
-        complaints.filter(period.is_between(windows.previous_start, windows.previous_end))
-        .sum()
-        .alias("complaints_previous"),
-        complaints.filter(period.is_between(windows.year_ago_start, windows.year_ago_end))
-        .sum()
-        .alias("complaints_year_ago"),
-        complaints.filter(period.is_between(windows.trailing_start, windows.previous_end))
-        .sum()
-        .alias("complaints_trailing"),
-        complaints.filter(period < windows.current_start).sum().alias("complaints_before"),
-    )
-    firms = (
-        companies.select("company_id", "name", "industry", "exposure")
-        .unique("company_id", keep="first")
-        .join(per_firm.select("company_id"), on="company_id", how="full", coalesce=True)
-    )
-    count_columns = [*CURRENT_COUNTS, "complaints_previous", "complaints_year_ago"]
-    count_columns += ["complaints_trailing", "complaints_before"]
-    return (
-        firms.join(per_firm, on="company_id", how="left")
-        .with_columns(
-            *[pl.col(c).fill_null(0).cast(pl.Int64) for c in count_columns],
-            pl.col("amount_sum").fill_null(0.0),
-            pl.col("industry").fill_null(UNKNOWN_INDUSTRY),
-            pl.col("exposure").cast(pl.Float64),
-        )
-        .sort("company_id")
-    )
 
 
 # --- formatting helpers for phrases ------------------------------------------------------
