@@ -11,6 +11,7 @@ conservative estimate of how far the firm is above its peers. Points are capped 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -231,6 +232,29 @@ def prepared(frame: pl.DataFrame) -> pl.DataFrame:
 # --- counts ----------------------------------------------------------------------------------
 
 
+def with_phrases(
+    frame: pl.DataFrame,
+    factor: str,
+    phrase: Callable[[str], pl.Expr],
+    needed: pl.Expr | None = None,
+) -> pl.DataFrame:
+    """Add the factor's evidence sentence in every language where `needed` (points > 0 unless
+    given); null elsewhere.
+
+    An explanation only ever quotes a factor that scored (scoring.combine), so the text is
+    written for those few rows: most of 50,000 firms score 0 on most factors.
+    """
+    needed = pl.col(f"{factor}_factor") > 0 if needed is None else needed
+    rows = frame.select(pl.arg_where(needed.fill_null(False))).to_series()
+    texts = frame[rows].select(phrase(language).alias(language) for language in LANGUAGES)
+    return frame.with_columns(
+        pl.Series(phrase_column(factor, language), dtype=pl.String)
+        .extend_constant(None, frame.height)
+        .scatter(rows, texts[language])
+        for language in LANGUAGES
+    )
+
+
 # --- formatting helpers for phrases ------------------------------------------------------
 
 
@@ -394,9 +418,7 @@ def volume_factor(
         _series("volume_factor", points),
         pl.lit(description).alias("volume_prior"),
     )
-    return frame.with_columns(
-        _volume_phrase(language).alias(phrase_column("volume", language)) for language in LANGUAGES
-    )
+    return with_phrases(frame, "volume", _volume_phrase)
 
 
 def _volume_phrase(language: str) -> pl.Expr:
@@ -491,9 +513,7 @@ def growth_factor(frame: pl.DataFrame, config: ScoringConfig) -> pl.DataFrame:
         _series("growth_q", q),
         _series("growth_factor", _points(points, config.factor_cap)),
     )
-    return frame.with_columns(
-        _growth_phrase(language).alias(phrase_column("growth", language)) for language in LANGUAGES
-    )
+    return with_phrases(frame, "growth", _growth_phrase)
 
 
 def _growth_phrase(language: str) -> pl.Expr:
@@ -591,19 +611,20 @@ def unresolved_factor(frame: pl.DataFrame, strength: float, config: ScoringConfi
         .then(pl.lit("below 95% limit"))
         .otherwise(pl.lit("within limits"))
     )
-    phrases = [
-        _peer_phrase(
-            "unresolved",
-            language,
-            rate=_percent(rate),
-            unresolved=_whole(pl.col("unresolved_n")),
-            decided=_whole(pl.col("decided")),
-            peer=_percent(pl.col("peer_unresolved_rate")),
-            industry=pl.col("industry"),
-        ).alias(phrase_column("unresolved", language))
-        for language in LANGUAGES
-    ]
-    return frame.with_columns(position.alias("unresolved_funnel"), *phrases)
+    frame = frame.with_columns(position.alias("unresolved_funnel"))
+    return with_phrases(frame, "unresolved", _unresolved_phrase)
+
+
+def _unresolved_phrase(language: str) -> pl.Expr:
+    return _peer_phrase(
+        "unresolved",
+        language,
+        rate=_percent(pl.col("unresolved_rate")),
+        unresolved=_whole(pl.col("unresolved_n")),
+        decided=_whole(pl.col("decided")),
+        peer=_percent(pl.col("peer_unresolved_rate")),
+        industry=pl.col("industry"),
+    )
 
 
 def timeliness_factor(
@@ -618,8 +639,10 @@ def timeliness_factor(
     frame = frame.with_columns(
         _series("timeliness_factor", _points(_log2_ratio(shrunk, peer), config.factor_cap))
     )
-    return frame.with_columns(
-        _peer_phrase(
+    return with_phrases(
+        frame,
+        "timeliness",
+        lambda language: _peer_phrase(
             "timeliness",
             language,
             rate=_percent(pl.col("late_rate")),
@@ -628,8 +651,7 @@ def timeliness_factor(
             known=_whole(pl.col("timely_known")),
             peer=_percent(pl.col("peer_late_rate")),
             industry=pl.col("industry"),
-        ).alias(phrase_column("timeliness", language))
-        for language in LANGUAGES
+        ),
     )
 
 
@@ -714,10 +736,7 @@ def severity_factor(frame: pl.DataFrame, config: ScoringConfig) -> pl.DataFrame:
         _series("_issue_part", issue_part),
         _series("_amount_part", amount_part),
     )
-    return frame.with_columns(
-        _severity_phrase(language).alias(phrase_column("severity", language))
-        for language in LANGUAGES
-    ).drop("_issue_part", "_amount_part")
+    return with_phrases(frame, "severity", _severity_phrase).drop("_issue_part", "_amount_part")
 
 
 def _severity_phrase(language: str) -> pl.Expr:
@@ -927,11 +946,11 @@ def repeat_factor(
     points = np.log2(1.0 + frame["prior_actions"].to_numpy().astype(np.float64))
     points = points + config.returning_bonus * frame["returning_statute"].is_not_null().to_numpy()
     frame = frame.with_columns(_series("repeat_factor", _points(points, config.factor_cap)))
+    # The explanation quotes the repeat sentence for a firm that inherited a record even when
+    # the factor does not lead (scoring.combine.explanation_expression).
+    inherited = pl.col("inherited_actions") > 0
     return (
-        frame.with_columns(
-            _repeat_phrase(language).alias(phrase_column("repeat", language))
-            for language in LANGUAGES
-        )
+        with_phrases(frame, "repeat", _repeat_phrase, (pl.col("repeat_factor") > 0) | inherited)
         .drop(phrase_column("actions", language) for language in LANGUAGES)
         .rename({"successor_of_en": "successor_of"})
         .drop(f"successor_of_{language}" for language in LANGUAGES if language != "en")
