@@ -215,8 +215,10 @@ def copy_reference_tables(source: Engine, target: Engine) -> None:
             schema.enforcement_actions,
             schema.issue_statutes,
         ):
-            columns = {c.name: pl.String() for c in table.columns}
-            frame = fetch_frame(read, select(table), columns)
+            # Older warehouses lack columns added since (companies' contact columns).
+            present = schema.present_columns(source, table)
+            columns = {name: pl.String() for name in present}
+            frame = fetch_frame(read, select(*(table.c[name] for name in present)), columns)
             load_frame(write, table, frame)
 
 
@@ -282,6 +284,7 @@ def bench_postgres(size: str, path: Path, folder: Path, pg_url: str, repeat: int
     else:
         parquet = folder / "complaints.parquet"
         if not parquet.exists():
+            source.dispose()  # DuckDB will not open a file read-only while it is open read-write
             export_complaints(path, folder)
         with engine.begin() as connection:
             schema.metadata.drop_all(connection)
