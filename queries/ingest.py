@@ -25,8 +25,8 @@ from queries.schema import (
     ingest_runs,
     rejected_rows,
 )
-from queries.source_files import ROW, SourceFileError, SourceTable, read_source
-from queries.validation import Checked, TableRules, validate
+from queries.source_files import ROW, SourceFileError, SourceTable, as_text, read_source
+from queries.validation import Checked, TableRules, conform_types, validate
 from queries.warehouse import WarehouseError, make_engine
 
 FORMATS = ("canonical", "cfpb")
@@ -163,11 +163,12 @@ def _check_canonical(
         raise IngestError(
             f"the file has no column(s) {', '.join(absent)} required for {table_name}"
         )
-    frame = source.frame.with_columns(
+    typed = conform_types(source.frame, rules)
+    frame = typed.with_columns(
         [
             pl.lit(None, dtype=pl.String).alias(c.name)
             for c in table.columns
-            if c.name not in source.frame.columns
+            if c.name not in typed.columns
         ]
     )
     if table_name == "complaints":
@@ -188,7 +189,9 @@ def _check_canonical(
 def _check_cfpb(
     connection: Connection, source: SourceTable, today: date
 ) -> tuple[Checked, pl.DataFrame, pl.DataFrame, list[str]]:
-    renamed = source.frame.rename(
+    # The mapping reads text (dates in the export's own format), so a typed Parquet export is
+    # first turned into the text its CSV would hold.
+    renamed = as_text(source.frame).rename(
         {c: cfpb.canonical_header(c) for c in source.frame.columns if c != ROW}
     )
     absent = cfpb.missing_cfpb_columns(renamed)
