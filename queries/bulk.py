@@ -171,13 +171,12 @@ def _insert_absent(
 ) -> int:
     """INSERT the rows of `source` whose key is not in `target`; how many were inserted."""
     key_match = and_(*(target.c[k] == source.c[k] for k in key_columns))
-    result = connection.execute(
-        insert(target).from_select(
-            columns,
-            select(*(source.c[c] for c in columns)).where(~exists().where(key_match)),
-        )
+    statement = insert(target).from_select(
+        columns, select(*(source.c[c] for c in columns)).where(~exists().where(key_match))
     )
-    # duckdb-engine, psycopg and sqlite3 all report the rows an INSERT ... SELECT wrote.
+    # duckdb-engine, psycopg and sqlite3 all report the rows an INSERT ... SELECT wrote;
+    # SQLAlchemy passes the count on for an INSERT only when asked to keep it.
+    result = connection.execute(statement.execution_options(preserve_rowcount=True))
     if result.rowcount < 0:
         raise RuntimeError(f"the {connection.dialect.name} driver did not count inserted rows")
     return int(result.rowcount)
