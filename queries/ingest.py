@@ -153,6 +153,19 @@ def _unknown_columns_note(
     return [f"ignored column(s) not in {table.name}: {', '.join(unknown)}"] if unknown else []
 
 
+def _normalise_status(frame: pl.DataFrame) -> pl.DataFrame:
+    """Statuses written with other case or spaces ("In Progress") in their canonical spelling."""
+    # Spelled out per distinct value: a file has a handful of them and millions of rows.
+    distinct = frame.get_column("status").unique().drop_nulls()
+    spelled = distinct.str.strip_chars().str.to_lowercase().str.replace_all(" ", "_")
+    fixes = pl.DataFrame({"old": distinct, "new": spelled}).filter(
+        pl.col("new").is_in(list(STATUSES)) & (pl.col("new") != pl.col("old"))
+    )
+    if fixes.height == 0:
+        return frame
+    return frame.with_columns(pl.col("status").replace(fixes["old"], fixes["new"]))
+
+
 def _check_canonical(
     connection: Connection, source: SourceTable, table_name: str, today: date
 ) -> tuple[Checked, list[str]]:
@@ -172,13 +185,7 @@ def _check_canonical(
         ]
     )
     if table_name == "complaints":
-        normalised = pl.col("status").str.strip_chars().str.to_lowercase().str.replace_all(" ", "_")
-        frame = frame.with_columns(
-            pl.when(normalised.is_in(list(STATUSES)))
-            .then(normalised)
-            .otherwise(pl.col("status"))
-            .alias("status")
-        )
+        frame = _normalise_status(frame)
     known = _known_company_ids(connection)
     if table_name == "companies":
         known = pl.concat([known, frame.get_column("company_id").drop_nulls().str.strip_chars()])

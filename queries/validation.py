@@ -23,9 +23,11 @@ class Check:
     reason: pl.Expr
     # The offending value as the file held it (default: the field's column as text).
     value: pl.Expr | None = None
-    # Columns the reason needs, computed over the whole frame, and only when the check fails
-    # somewhere (window expressions, too costly to compute for every file).
+    # Columns the reason needs (window expressions), computed only when the check fails.
     helpers: tuple[pl.Expr, ...] = ()
+    # When set, `bad` and `helpers` are computed over the rows where this holds only, and are
+    # false elsewhere: it must hold for every row they can be true for or depend on.
+    within: pl.Expr | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -263,6 +265,11 @@ def build_checks(
     if rules.unique_key:
         key_columns = list(rules.unique_key)
         key = pl.col(key_columns[0]) if len(key_columns) == 1 else pl.struct(key_columns)
+        # Hashing every key into a table is slow at millions of rows; sorted 64-bit hashes
+        # find the few rows that can repeat, and the exact check runs on those alone.
+        hashed = key.hash()
+        ordered = hashed.sort()
+        maybe_repeated = hashed.is_in(ordered.filter(ordered == ordered.shift(1)).implode())
         first_row = pl.col(ROW).first().over(key_columns).alias("__first_row")
         checks.append(
             Check(
@@ -275,30 +282,56 @@ def build_checks(
                 ),
                 value=raw(rules.unique_key[0]),
                 helpers=(first_row,),
+                within=maybe_repeated,
             )
         )
     return checks
+
+
+POSITION = "__position"
+
+
+def _within(frame: pl.DataFrame, check: Check) -> pl.DataFrame:
+    """The rows a check with `within` looks at, with their positions in the frame."""
+    assert check.within is not None
+    return frame.with_row_index(POSITION).filter(check.within.fill_null(False))
+
+
+def _flags(frame: pl.DataFrame, checks: Sequence[Check]) -> pl.DataFrame:
+    """One boolean column per check: true where the row fails it."""
+    flags = frame.select(
+        *(
+            (
+                check.bad.fill_null(False) if check.within is None else pl.repeat(False, pl.len())
+            ).alias(f"__bad{i}")
+            for i, check in enumerate(checks)
+        )
+    )
+    for i, check in enumerate(checks):
+        if check.within is not None:
+            rows = _within(frame, check)
+            failing = rows.filter(check.bad.fill_null(False)).get_column(POSITION)
+            flags = flags.with_columns(flags.get_column(f"__bad{i}").scatter(failing, True))
+    return flags
 
 
 def apply_checks(frame: pl.DataFrame, checks: Sequence[Check]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Split a frame into rows passing every check and the long list of failures."""
     if not checks or frame.height == 0:
         return frame, pl.DataFrame(schema=REJECT_SCHEMA)
-    flags = frame.select(
-        pl.col(ROW),
-        *(check.bad.fill_null(False).alias(f"__bad{i}") for i, check in enumerate(checks)),
-    )
-    any_bad = flags.select(pl.any_horizontal(pl.exclude(ROW))).to_series()
+    flags = _flags(frame, checks)
+    any_bad = flags.select(pl.any_horizontal(pl.all())).to_series()
     if not any_bad.any():
         return frame, pl.DataFrame(schema=REJECT_SCHEMA)
-    failures = frame.filter(any_bad).hstack(flags.filter(any_bad).drop(ROW).get_columns())
+    failures = frame.filter(any_bad).hstack(flags.filter(any_bad).get_columns())
     reject_parts = []
     for i, check in enumerate(checks):
         failed = failures.filter(pl.col(f"__bad{i}"))
         if failed.height == 0:
             continue
         if check.helpers:
-            helpers = frame.select(pl.col(ROW), *check.helpers)
+            rows = frame if check.within is None else _within(frame, check)
+            helpers = rows.select(pl.col(ROW), *check.helpers)
             failed = failed.join(helpers, on=ROW, how="left", maintain_order="left")
         value = check.value if check.value is not None else pl.col(check.field).cast(pl.String)
         reject_parts.append(

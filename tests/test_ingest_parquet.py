@@ -193,3 +193,31 @@ def test_a_csv_in_no_known_encoding_is_refused_with_the_offset(tmp_path: Path) -
     with pytest.raises(SourceFileError, match=rf"byte 0xff at offset {len(head.encode()) + 4}"):
         ingest_file(engine, path, today=TODAY)
     engine.dispose()
+
+
+def test_repeated_keys_over_several_columns_name_their_first_row(tmp_path: Path) -> None:
+    engine = fresh_warehouse(tmp_path, "relations.duckdb")
+    path = tmp_path / "company_relations.parquet"
+    pl.DataFrame(
+        {
+            "src_company_id": ["C1", "C1", "C1", "C2", "C1", None, None, "C1"],
+            "dst_company_id": ["C2", "C2", "C2", "C1", "C2", "C2", "C2", "C2"],
+            "relation": ["parent", "successor", "parent", "parent", "parent", "parent", "parent",
+                         "successor"],
+        }
+    ).write_parquet(path)  # fmt: skip
+
+    result = ingest_file(engine, path, today=TODAY)
+
+    repeats = {
+        row["__row"]: row["reason"]
+        for row in result.rejects.iter_rows(named=True)
+        if "repeats" in row["reason"]
+    }
+    assert repeats == {
+        3: "src_company_id, dst_company_id, relation repeats row 1",
+        5: "src_company_id, dst_company_id, relation repeats row 1",
+        8: "src_company_id, dst_company_id, relation repeats row 2",
+    }
+    assert (result.rows_loaded, result.rows_rejected) == (3, 5)
+    engine.dispose()
