@@ -20,7 +20,6 @@ from sqlalchemy import (
     Table,
     and_,
     exists,
-    func,
     insert,
     select,
 )
@@ -136,15 +135,24 @@ def _fetch_postgresql(connection: Connection, statement: Executable) -> pl.DataF
     return pl.read_csv(buffer, infer_schema=False)
 
 
-def _insert_duckdb(connection: Connection, table: Table, frame: pl.DataFrame) -> None:
+def _arrow_view(connection: Connection, table: Table, frame: pl.DataFrame) -> Table:
+    """Register a frame with DuckDB (Arrow string views, no copy) as a table like `table`."""
     raw = connection.connection.dbapi_connection
     view_name = f"arrow_{uuid.uuid4().hex}"
-    raw.register(view_name, frame.to_arrow())
+    raw.register(view_name, frame.to_arrow(compat_level=pl.CompatLevel.newest()))
+    return Table(view_name, MetaData(), *(Column(c, table.c[c].type) for c in frame.columns))
+
+
+def _unregister(connection: Connection, view: Table) -> None:
+    connection.connection.dbapi_connection.unregister(view.name)
+
+
+def _insert_duckdb(connection: Connection, table: Table, frame: pl.DataFrame) -> None:
+    source = _arrow_view(connection, table, frame)
     try:
-        source = Table(view_name, MetaData(), *(Column(c, table.c[c].type) for c in frame.columns))
         connection.execute(insert(table).from_select(frame.columns, select(source)))
     finally:
-        raw.unregister(view_name)
+        _unregister(connection, source)
 
 
 def _insert_postgresql(connection: Connection, table: Table, frame: pl.DataFrame) -> None:
@@ -190,27 +198,51 @@ def staging_table(target: Table) -> Table:
     )
 
 
+def _insert_absent(
+    connection: Connection,
+    target: Table,
+    source: Table,
+    columns: list[str],
+    key_columns: tuple[str, ...],
+) -> int:
+    """INSERT the rows of `source` whose key is not in `target`; how many were inserted."""
+    key_match = and_(*(target.c[k] == source.c[k] for k in key_columns))
+    statement = insert(target).from_select(
+        columns, select(*(source.c[c] for c in columns)).where(~exists().where(key_match))
+    )
+    # duckdb-engine, psycopg and sqlite3 all report the rows an INSERT ... SELECT wrote;
+    # SQLAlchemy passes the count on for an INSERT only when asked to keep it.
+    result = connection.execute(statement.execution_options(preserve_rowcount=True))
+    if result.rowcount < 0:
+        raise RuntimeError(f"the {connection.dialect.name} driver did not count inserted rows")
+    return int(result.rowcount)
+
+
 def insert_new_rows(
     connection: Connection, target: Table, frame: pl.DataFrame, key_columns: tuple[str, ...]
 ) -> tuple[int, int]:
-    """Insert the rows whose key is not in `target` yet; return (inserted, already present)."""
+    """Insert the rows whose key is not in `target` yet; return (inserted, already present).
+
+    The frame's keys are unique (ingest rejects repeats before this). DuckDB reads the frame
+    in place through Arrow; other engines bulk-load it into a temporary table first.
+    """
     if frame.height == 0:
         return 0, 0
+    columns = [c.name for c in target.columns if c.name in frame.columns]
+    if connection.dialect.name == "duckdb":
+        source = _arrow_view(
+            connection, target, conform(frame, {c: polars_dtype(target.c[c]) for c in columns})
+        )
+        try:
+            inserted = _insert_absent(connection, target, source, columns, key_columns)
+        finally:
+            _unregister(connection, source)
+        return inserted, frame.height - inserted
     stage = staging_table(target)
     stage.create(connection)
     try:
         bulk_insert(connection, stage, frame)
-        key_match = and_(*(target.c[k] == stage.c[k] for k in key_columns))
-        already = connection.execute(
-            select(func.count()).select_from(stage).where(exists().where(key_match))
-        ).scalar_one()
-        columns = [c.name for c in target.columns if c.name in frame.columns]
-        connection.execute(
-            insert(target).from_select(
-                columns,
-                select(*(stage.c[c] for c in columns)).where(~exists().where(key_match)),
-            )
-        )
+        inserted = _insert_absent(connection, target, stage, columns, key_columns)
     finally:
         stage.drop(connection)
-    return frame.height - int(already), int(already)
+    return inserted, frame.height - inserted
