@@ -12,10 +12,12 @@ from sqlalchemy import Engine, text
 
 from queries.schema import (
     audit_log,
+    company_issue_rollup,
     company_month_rollup,
     create_schema,
     create_security_schema,
     metadata,
+    rollup_builds,
     rollup_deadlines,
     users,
 )
@@ -25,7 +27,9 @@ DEFAULT_DASHBOARD_ROLE = "radar_dashboard"
 DEFAULT_INGEST_ROLE = "radar_ingest"
 AUDIT_SEQUENCE = "audit_log_audit_id_seq"
 # Aggregates recomputed from the complaints at every load: ingest replaces their rows.
-DERIVED_TABLES = frozenset({company_month_rollup.name, rollup_deadlines.name})
+DERIVED_TABLES = frozenset(
+    t.name for t in (company_month_rollup, rollup_deadlines, company_issue_rollup, rollup_builds)
+)
 
 
 def check_role_name(name: str) -> str:

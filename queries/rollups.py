@@ -35,10 +35,22 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement
 
-from queries.aggregates import COUNT_SCHEMA, company_period_counts, count_if, late_expression
+from queries.aggregates import (
+    COUNT_SCHEMA,
+    company_issue_counts,
+    company_period_counts,
+    count_if,
+    late_expression,
+)
 from queries.bulk import bulk_insert, fetch_frame
 from queries.filters import ComplaintFilter
-from queries.schema import company_month_rollup, complaints, rollup_deadlines
+from queries.schema import (
+    company_issue_rollup,
+    company_month_rollup,
+    complaints,
+    rollup_builds,
+    rollup_deadlines,
+)
 from queries.sqlfunctions import days_between, period_start
 
 DEFAULT_DEADLINE_DAYS = 14
@@ -123,6 +135,41 @@ def rebuild_rollup(connection: Connection, deadline_days: int = DEFAULT_DEADLINE
     connection.execute(
         insert(rollup_deadlines).values(deadline_days=deadline_days, built_at=datetime.now())
     )
+    rebuild_issue_rollup(connection)
+
+
+ISSUE_ROLLUP = "company_issue_rollup"
+
+
+def rebuild_issue_rollup(connection: Connection) -> None:
+    """Recount complaints per firm, month and issue, and keep them up to date from now on."""
+    connection.execute(delete(company_issue_rollup))
+    _aggregate_issues(connection, None)
+    connection.execute(delete(rollup_builds).where(rollup_builds.c.name == ISSUE_ROLLUP))
+    connection.execute(insert(rollup_builds).values(name=ISSUE_ROLLUP, built_at=datetime.now()))
+
+
+def _aggregate_issues(connection: Connection, where: ColumnElement[bool] | None) -> None:
+    """INSERT the issue rollup rows of the complaints matching `where` (all when None)."""
+    c = complaints.c
+    month = period_start(c.received_date, "month")
+    query = select(c.company_id, month.label("month_start"), c.issue, func.count())
+    if where is not None:
+        query = query.where(where)
+    names = [column.name for column in company_issue_rollup.columns]
+    connection.execute(
+        insert(company_issue_rollup).from_select(
+            names, query.group_by(c.company_id, month, c.issue)
+        )
+    )
+
+
+def has_issue_rollup(connection: Connection) -> bool:
+    """Whether the issue rollup is complete and kept up to date by ingest."""
+    if rollup_builds.name not in inspect(connection).get_table_names():
+        return False
+    found = select(rollup_builds.c.name).where(rollup_builds.c.name == ISSUE_ROLLUP)
+    return len(connection.execute(found).all()) > 0
 
 
 def rebuild_rollups(connection: Connection) -> list[int]:
@@ -182,6 +229,21 @@ def refresh_rollups(connection: Connection, loaded: pl.DataFrame) -> None:
                 delete(table).where(table.c.deadline_days == deadline_days).where(in_rollup)
             )
             _aggregate_into_rollup(connection, deadline_days, in_complaints)
+        if has_issue_rollup(connection):
+            issues = company_issue_rollup
+            connection.execute(
+                delete(issues).where(
+                    exists().where(
+                        and_(
+                            stage.c.company_id == issues.c.company_id,
+                            stage.c.month_start == issues.c.month_start,
+                        )
+                    )
+                )
+            )
+            _aggregate_issues(connection, in_complaints)
+        else:
+            rebuild_issue_rollup(connection)
     finally:
         stage.drop(connection)
 
@@ -220,6 +282,25 @@ def company_month_counts(
         deadline_days=deadline_days,
     )
     return pl.concat([settled, recent])
+
+
+def company_issue_month_counts(engine: Engine, *, start: date, end: date) -> pl.DataFrame:
+    """Complaints per company and issue received in [start, end], from the issue rollup when
+    it is kept and the bounds are whole months, else from the complaints. No particular order.
+    """
+    whole_months = start.day == 1 and (end + timedelta(days=1)).day == 1
+    with engine.connect() as connection:
+        if whole_months and has_issue_rollup(connection):
+            r = company_issue_rollup.c
+            query = (
+                select(r.company_id, r.issue, func.sum(r.complaints).label("complaints"))
+                .where(r.month_start >= start)
+                .where(r.month_start <= end)
+                .group_by(r.company_id, r.issue)
+            )
+            schema = {"company_id": pl.String(), "issue": pl.String(), "complaints": pl.Int64()}
+            return fetch_frame(connection, query, schema)
+    return company_issue_counts(engine, complaint_filter=ComplaintFilter(start=start, end=end))
 
 
 def _month_start(day: date) -> date:

@@ -208,10 +208,31 @@ rollup_deadlines = Table(
     Column("built_at", DateTime, nullable=False),
 )
 
+# Complaints per firm, month and issue: what severity scoring reads for a quarter. Nothing in it
+# depends on an as-of date, so every month is answered from it once it is built.
+company_issue_rollup = Table(
+    "company_issue_rollup",
+    metadata,
+    Column("company_id", String, nullable=False),
+    Column("month_start", Date, nullable=False),
+    Column("issue", String),
+    Column("complaints", Integer, nullable=False),
+)
+
+# Rollups other than the per-deadline company x month one, by name, once complete and kept up to
+# date by ingest (a warehouse from before a rollup existed has no row for it).
+rollup_builds = Table(
+    "rollup_builds",
+    metadata,
+    Column("name", String, primary_key=True),
+    Column("built_at", DateTime, nullable=False),
+)
+
 for _index in (
     Index("ix_complaints_company_date", complaints.c.company_id, complaints.c.received_date),
     Index("ix_complaints_product_date", complaints.c.product, complaints.c.received_date),
     Index("ix_complaints_date", complaints.c.received_date),
+    Index("ix_issue_rollup_month", company_issue_rollup.c.month_start),
     Index("ix_enforcement_company", enforcement_actions.c.company_id),
     Index("ix_rejected_run", rejected_rows.c.run_id),
 ):

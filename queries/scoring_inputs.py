@@ -15,14 +15,13 @@ import polars as pl
 from sqlalchemy import Engine
 
 from queries.aggregates import (
-    company_issue_counts,
     company_table,
     enforcement_table,
     issue_statute_table,
     relations_table,
 )
 from queries.filters import ComplaintFilter
-from queries.rollups import company_month_counts
+from queries.rollups import company_issue_month_counts, company_month_counts
 
 
 class WindowBounds(Protocol):
@@ -75,6 +74,6 @@ def fetch_scoring_inputs(engine: Engine, as_of: date, config: InputSettings) -> 
         companies=company_table(engine),
         enforcement=enforcement_table(engine),
         relations=relations_table(engine),
-        issues=company_issue_counts(engine, complaint_filter=current),
+        issues=company_issue_month_counts(engine, start=current.start, end=current.end),
         issue_statutes=issue_statute_table(engine),
     )

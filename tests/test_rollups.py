@@ -11,12 +11,24 @@ import pytest
 from polars.testing import assert_frame_equal
 from sqlalchemy import Engine, delete, func, select
 
-from queries.aggregates import company_period_counts
+from queries.aggregates import company_issue_counts, company_period_counts
 from queries.bulk import fetch_frame
 from queries.filters import ComplaintFilter
 from queries.ingest import ingest_file
-from queries.rollups import company_month_counts, maintained_deadlines, rebuild_rollup
-from queries.schema import company_month_rollup, complaints, rollup_deadlines
+from queries.rollups import (
+    company_issue_month_counts,
+    company_month_counts,
+    has_issue_rollup,
+    maintained_deadlines,
+    rebuild_rollup,
+)
+from queries.schema import (
+    company_issue_rollup,
+    company_month_rollup,
+    complaints,
+    rollup_builds,
+    rollup_deadlines,
+)
 from queries.scoring_inputs import fetch_scoring_inputs
 from queries.warehouse import make_engine
 from sample_data.load import generate_warehouse
@@ -78,6 +90,29 @@ def test_rollup_counts_equal_raw_counts(sample: Engine, as_of: date) -> None:
     expected = raw_months(sample, as_of)
     assert expected["overdue_in_progress"].sum() > 0 and expected["late"].sum() > 0
     assert_frame_equal(rollup_months(sample, as_of), expected, check_exact=False, rel_tol=1e-9)
+
+
+QUARTERS = [(date(2026, 7, 1), date(2026, 9, 30)), (date(2025, 10, 1), date(2026, 3, 31))]
+
+
+def issue_counts(engine: Engine, start: date, end: date, *, raw: bool) -> pl.DataFrame:
+    """Complaints per firm and issue in [start, end], from the complaints or the issue rollup."""
+    if raw:
+        counted = company_issue_counts(
+            engine, complaint_filter=ComplaintFilter(start=start, end=end)
+        )
+    else:
+        counted = company_issue_month_counts(engine, start=start, end=end)
+    return counted.sort("company_id", "issue", nulls_last=True)
+
+
+def test_issue_counts_from_the_rollup_equal_raw_counts(sample: Engine) -> None:
+    with sample.connect() as connection:
+        assert has_issue_rollup(connection)
+    for start, end in QUARTERS:
+        expected = issue_counts(sample, start, end, raw=True)
+        assert expected["complaints"].sum() > 300 and expected["issue"].n_unique() > 5
+        assert_frame_equal(issue_counts(sample, start, end, raw=False), expected)
 
 
 def test_ranking_from_rollups_equals_ranking_from_raw_complaints(sample: Engine) -> None:
@@ -153,6 +188,10 @@ def test_ingesting_more_complaints_updates_the_rollup(sample: Engine, tmp_path: 
         expected = raw_months(sample, as_of)
         assert_frame_equal(rollup_months(sample, as_of), expected, check_exact=False)
     assert raw_months(sample, date(2026, 12, 31))["complaints"].sum() > before["complaints"].sum()
+    for start, end in [*QUARTERS, (date(2026, 10, 1), date(2026, 12, 31))]:
+        assert_frame_equal(
+            issue_counts(sample, start, end, raw=False), issue_counts(sample, start, end, raw=True)
+        )
 
 
 def test_first_ingest_into_an_older_warehouse_builds_the_rollup(
@@ -161,6 +200,12 @@ def test_first_ingest_into_an_older_warehouse_builds_the_rollup(
     with sample.begin() as connection:  # a warehouse from before rollups existed
         connection.execute(delete(company_month_rollup))
         connection.execute(delete(rollup_deadlines))
+        connection.execute(delete(company_issue_rollup))
+        connection.execute(delete(rollup_builds))
+    start, end = QUARTERS[0]
+    assert_frame_equal(  # counted from the complaints meanwhile
+        issue_counts(sample, start, end, raw=False), issue_counts(sample, start, end, raw=True)
+    )
     assert_frame_equal(
         rollup_months(sample, date(2026, 9, 30)), raw_months(sample, date(2026, 9, 30))
     )
@@ -169,6 +214,11 @@ def test_first_ingest_into_an_older_warehouse_builds_the_rollup(
         assert maintained_deadlines(connection) == [14]
     kept, total = rollup_total(sample)
     assert kept == total > 7000
+    with sample.connect() as connection:
+        assert has_issue_rollup(connection)
+    assert_frame_equal(
+        issue_counts(sample, start, end, raw=False), issue_counts(sample, start, end, raw=True)
+    )
 
 
 def test_rollup_command_rebuilds_for_a_deadline(
