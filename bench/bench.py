@@ -296,6 +296,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def percentile(values: list[float], fraction: float) -> float:
+    """The nearest-rank percentile of `values`."""
+    return sorted(values)[max(0, int(round(fraction * len(values))) - 1)]
+
+
 def peak_rss_mb(pid: int) -> float:
     """The process's peak resident memory (VmHWM) in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -365,6 +370,7 @@ def bench_dashboard(size: str, path: Path, repeat: int) -> list[Row]:
                 executable_path=shutil.which("chromium") or "/usr/bin/chromium", headless=True
             )
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.add_init_script(WATCH_SOCKET)
             first = open_signed_in(page, f"{url}/targets")
             second_page = browser.new_page(viewport={"width": 1400, "height": 1000})
             second = open_signed_in(second_page, f"{url}/targets")
@@ -383,7 +389,12 @@ def bench_dashboard(size: str, path: Path, repeat: int) -> list[Row]:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    p95 = sorted(times)[max(0, int(round(0.95 * len(times))) - 1)]
+    totals = [r.total for r in times]
+    p95 = percentile(totals, 0.95)
+    parts = ", ".join(
+        f"{name} {statistics.median(getattr(r, name) for r in times) * 1000:.0f}"
+        for name in ("widget", "server", "browser")
+    )
     return [
         Row(
             size,
@@ -404,11 +415,27 @@ def bench_dashboard(size: str, path: Path, repeat: int) -> list[Row]:
             "dashboard interaction p95 (weight slider)",
             f"{p95 * 1000:.0f} ms",
             "<= 300 ms",
-            f"{len(times)} slider moves, median {statistics.median(times) * 1000:.0f} ms",
+            f"{len(times)} slider moves, median {statistics.median(totals) * 1000:.0f} ms;"
+            f" median parts in ms: {parts}",
         ),
         Row(size, "dashboard peak memory", f"{memory:,.0f} MB", "<= 1,500 MB", "server VmHWM"),
     ]
 
+
+WATCH_SOCKET = """(() => {
+  const Native = window.WebSocket;
+  window.radarSocket = {sent: [], received: []};
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", () => window.radarSocket.received.push(performance.now()));
+    }
+    send(data) {
+      window.radarSocket.sent.push(performance.now());
+      return super.send(data);
+    }
+  };
+})();"""
 
 WATCH_RERUN = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
@@ -423,13 +450,32 @@ WATCH_RERUN = """() => {
   }).observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
 }"""
 
+RERUN_PARTS = """() => {
+  const {start, done} = window.radarBench;
+  const sent = window.radarSocket.sent.find(t => t >= start) ?? start;
+  const answers = window.radarSocket.received.filter(t => t >= sent && t <= done);
+  const last = answers.length ? answers[answers.length - 1] : sent;
+  return [done - start, sent - start, last - sent, done - last].map(ms => ms / 1000);
+}"""
 
-def rerun_seconds(page, action: Callable[[], object]) -> float:  # noqa: ANN001
+
+@dataclass
+class Rerun:
+    """One rerun timed in the browser: total, and its parts (widget to message sent, sent to the
+    server's last message, last message to the drawn page)."""
+
+    total: float
+    widget: float
+    server: float
+    browser: float
+
+
+def rerun_seconds(page, action: Callable[[], object]) -> Rerun:  # noqa: ANN001
     """Seconds from `action` until the rerun it causes has finished, timed inside the browser."""
     page.evaluate(WATCH_RERUN)
     action()
     page.wait_for_function("() => window.radarBench.done !== null", timeout=600_000)
-    return page.evaluate("() => (window.radarBench.done - window.radarBench.start) / 1000")
+    return Rerun(*page.evaluate(RERUN_PARTS))
 
 
 def wait_until_idle(page) -> None:  # noqa: ANN001
@@ -455,7 +501,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1m,10m", help=f"comma list of {sorted(SIZES)}")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--pg", help="PostgreSQL URL to load and rank at each size (dropped!)")
-    parser.add_argument("--skip", default="", help="comma list of: ingest,dashboard")
+    parser.add_argument("--skip", default="", help="comma list of: ranking,ingest,dashboard")
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="where warehouses live")
     args = parser.parse_args(argv)
     sizes = [s for s in args.sizes.split(",") if s]
@@ -468,7 +514,8 @@ def main(argv: list[str] | None = None) -> int:
     for size in sizes:
         path = sample_warehouse(size, args.data_dir)
         engine = make_engine(f"duckdb:///{path}")
-        rows += bench_ranking(size, engine, args.repeat)
+        if "ranking" not in skip:
+            rows += bench_ranking(size, engine, args.repeat)
         engine.dispose()
         with tempfile.TemporaryDirectory(dir=args.data_dir) as folder:
             if "ingest" not in skip:
