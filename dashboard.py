@@ -5,7 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.auth import pages_for, session_user, sign_in_gate
-from pages.common import engine_for, language_picker, release_engine, t, warehouse_url
+from pages.common import (
+    engine_for,
+    freeze_startup_objects,
+    language_picker,
+    release_engine,
+    t,
+    warehouse_url,
+    warm_up,
+)
 from queries.schema import missing_tables
 from queries.warehouse import (
     DEFAULT_WAREHOUSE_PATH,
@@ -17,6 +25,7 @@ from queries.warehouse import (
 from sample_data.load import ensure_sample_warehouse
 
 st.set_page_config(page_title="Complaint Radar", page_icon=":material/radar:", layout="wide")
+freeze_startup_objects()
 
 
 def prepare_sample_warehouse() -> None:
@@ -69,6 +78,7 @@ navigation = st.navigation(
 language_picker()
 if is_default_warehouse(url):
     prepare_sample_warehouse()
+warm_up(url)  # before the gate: the slow first ranking runs while the user signs in
 sign_in_gate(url)
 connect_or_stop(url)
 st.sidebar.caption(f"{t('app.warehouse')}: {describe_url(url)}")
