@@ -12,7 +12,6 @@ from pages.common import (
     release_engine,
     t,
     warehouse_url,
-    warm_up,
 )
 from queries.schema import missing_tables
 from queries.warehouse import (
@@ -78,7 +77,6 @@ navigation = st.navigation(
 language_picker()
 if is_default_warehouse(url):
     prepare_sample_warehouse()
-warm_up(url)  # before the gate: the slow first ranking runs while the user signs in
 sign_in_gate(url)
 connect_or_stop(url)
 st.sidebar.caption(f"{t('app.warehouse')}: {describe_url(url)}")

@@ -17,7 +17,7 @@ from pathlib import Path
 import streamlit as st
 
 from access.roles import allows, check_reason, may
-from pages.common import security_engine, t, use_page_router, warehouse_url
+from pages.common import security_engine, t, use_page_router, warehouse_url, warm_up
 from pages.registry import PAGES, PageSpec
 from queries import accounts, audit
 from queries.accounts import Account
@@ -130,6 +130,8 @@ def sign_in_gate(url: str) -> Account:
         else:
             user = _provider_sign_in(url, store, provider)
     if user is None:
+        # The form is drawn: compute the first ranking while the user types (once per server).
+        warm_up(url)
         st.stop()
     _sidebar_account(url, user)
     return user

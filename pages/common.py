@@ -264,9 +264,9 @@ _warm_ups_lock = threading.Lock()
 def warm_up(url: str) -> None:
     """Start computing the default target list in the background, once per warehouse.
 
-    dashboard.py calls this on a server's first run (the sign-in form): the factors of the latest
-    quarter are the slow part of the first page, and they are ready or well on the way by the
-    time the user has typed a password. Nothing is shown; the caches fill as a page would fill
+    The sign-in gate calls this once the form is drawn: the factors of the latest quarter are the
+    slow part of the first page, and they are ready or well on the way by the time the user has
+    typed a password. Nothing is shown; the caches fill as a page would fill
     them, and a page that asks meanwhile waits for the same computation, not for a second one.
     RADAR_WARM_UP=0 turns it off.
     """
@@ -285,7 +285,10 @@ def _warm(url: str) -> None:
     try:
         quarters = available_quarters(url)
         if quarters:
-            _ranking(url, quarters[-1].end, (), default_language())
+            defaults = scoring_config().weights.as_dict()
+            weights = tuple((factor, float(defaults[factor])) for factor in FACTORS)
+            # The same key as the target list's first run (its sliders at their defaults).
+            _ranking(url, quarters[-1].end, weights, default_language())
     except Exception:  # the page computes it again and shows the error in its own words
         LOGGER.warning("warming the target list failed", exc_info=True)
 
