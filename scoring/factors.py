@@ -10,6 +10,8 @@ conservative estimate of how far the firm is above its peers. Points are capped 
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -19,24 +21,12 @@ import polars as pl
 
 from scoring import stats
 from scoring.config import ScoringConfig
+from scoring.counts import firm_counts, firm_counts_for
 from scoring.network import successor_closure
 from scoring.phrases import LANGUAGES, action_name, action_past, fill
 from scoring.pooling import MEMBERS_BASIS, MIXED, pool_actions, pool_firms, pool_issues
 from scoring.windows import Windows, add_months, scoring_windows
 
-UNKNOWN_INDUSTRY = "(unknown)"
-CURRENT_COUNTS: tuple[str, ...] = (
-    "complaints",
-    "resolved",
-    "unresolved",
-    "in_progress",
-    "withdrawn",
-    "overdue_in_progress",
-    "responded",
-    "timely_known",
-    "late",
-    "amount_n",
-)
 PHRASE_PREFIX = "_phrase_"
 
 
@@ -78,13 +68,12 @@ def compute_factors(
     """
     config = config or ScoringConfig()
     windows = config.windows(inputs.as_of)
-    firms = peer_frame(inputs, windows, config)
-    calibration = pl.concat(
-        [
-            prepared(firm_counts(inputs.companies, inputs.monthly, scoring_windows(end, 2)))
-            for end in (windows.previous_end, windows.year_ago_end)
-        ]
+    baselines = [scoring_windows(end, 2) for end in (windows.previous_end, windows.year_ago_end)]
+    counts, *baseline_counts = firm_counts_for(
+        inputs.companies, inputs.monthly, [windows, *baselines]
     )
+    firms = peer_frame(inputs, windows, config, counts=counts)
+    calibration = pl.concat([prepared(frame) for frame in baseline_counts])
     priors = fit_priors(calibration, firms)
     actions = prior_actions(
         inputs.enforcement, successor_closure(inputs.relations), inputs.as_of, config.repeat_years
@@ -111,7 +100,12 @@ def compute_factors(
     )
 
 
-def peer_frame(inputs: InputsLike, windows: Windows, config: ScoringConfig) -> pl.DataFrame:
+def peer_frame(
+    inputs: InputsLike,
+    windows: Windows,
+    config: ScoringConfig,
+    counts: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """Per firm: the counts, and every yardstick that compares the firm with its peers.
 
     Expected complaints, peer unresolved and late rates, the funnel target, the industry trend
@@ -119,8 +113,11 @@ def peer_frame(inputs: InputsLike, windows: Windows, config: ScoringConfig) -> p
     over the firm's industry happens here, so a group can pool its members' yardsticks. The
     flag MIXED (false for a firm; true for a group whose members span several industries)
     picks the phrases that say "its members' industry peers"; compute_factors drops it.
+    `counts` is `firm_counts` for `windows` when the caller has it already.
     """
-    frame = prepared(firm_counts(inputs.companies, inputs.monthly, windows))
+    if counts is None:
+        counts = firm_counts(inputs.companies, inputs.monthly, windows)
+    frame = prepared(counts)
     frame = growth_peers(frame)
     frame = severity_peers(frame, inputs.issues, inputs.issue_statutes, config)
     # A funnel plot draws one target line per industry, so its limits use the whole industry.
@@ -163,16 +160,51 @@ def fit_priors(calibration: pl.DataFrame, current: pl.DataFrame) -> Priors:
     if (calibration["complaints"] > 0).sum() < MIN_CALIBRATION_FIRMS:
         source, label = current, "current quarter"
 
-    def column(name: str) -> np.ndarray:
-        return source[name].cast(pl.Float64).fill_null(np.nan).to_numpy()
+    columns = {
+        name: source[name].cast(pl.Float64).fill_null(np.nan).to_numpy() for name in PRIOR_INPUTS
+    }
+    key = _content_key(label, columns.values())
+    if key not in _FITTED_PRIORS:
+        if len(_FITTED_PRIORS) >= PRIOR_CACHE_SIZE:
+            _FITTED_PRIORS.pop(next(iter(_FITTED_PRIORS)))
+        _FITTED_PRIORS[key] = _fit(label, **columns)
+    return _FITTED_PRIORS[key]
 
+
+PRIOR_INPUTS: tuple[str, ...] = (
+    "complaints",
+    "expected",
+    "unresolved_n",
+    "decided",
+    "peer_unresolved_rate",
+    "late",
+    "timely_known",
+    "peer_late_rate",
+)
+# Fits keyed by the exact bytes they were fitted on. The baseline quarters are settled data, so
+# re-ranking the same as-of date (a new session, new complaints in the current quarter) meets
+# the same inputs and need not refit; any changed row changes the key.
+PRIOR_CACHE_SIZE = 16
+_FITTED_PRIORS: dict[bytes, Priors] = {}
+
+
+def _content_key(label: str, arrays: object) -> bytes:
+    """A digest of a label and the bytes of some arrays."""
+    digest = hashlib.blake2b(label.encode(), digest_size=20)
+    for array in arrays:
+        digest.update(np.ascontiguousarray(array).tobytes())
+    return digest.digest()
+
+
+def _fit(label: str, **columns: np.ndarray) -> Priors:
+    """Fit the three priors on the columns named in PRIOR_INPUTS."""
     return Priors(
-        volume=stats.fit_gamma_mixture(column("complaints"), column("expected")),
+        volume=stats.fit_gamma_mixture(columns["complaints"], columns["expected"]),
         unresolved_strength=stats.fit_beta_binomial_strength(
-            column("unresolved_n"), column("decided"), column("peer_unresolved_rate")
+            columns["unresolved_n"], columns["decided"], columns["peer_unresolved_rate"]
         ),
         late_strength=stats.fit_beta_binomial_strength(
-            column("late"), column("timely_known"), column("peer_late_rate")
+            columns["late"], columns["timely_known"], columns["peer_late_rate"]
         ),
         source=label,
     )
@@ -200,49 +232,26 @@ def prepared(frame: pl.DataFrame) -> pl.DataFrame:
 # --- counts ----------------------------------------------------------------------------------
 
 
-def firm_counts(companies: pl.DataFrame, monthly: pl.DataFrame, windows: Windows) -> pl.DataFrame:
-    """Per firm: current-window counts, the two baselines, the trailing year and earlier history.
+def with_phrases(
+    frame: pl.DataFrame,
+    factor: str,
+    phrase: Callable[[str], pl.Expr],
+    needed: pl.Expr | None = None,
+) -> pl.DataFrame:
+    """Add the factor's evidence sentence in every language where `needed` (points > 0 unless
+    given); null elsewhere.
 
-    Every company appears, and so does any firm that has complaints but no company row (its name
-    is then null); a missing industry becomes "(unknown)"; missing counts become 0.
+    An explanation only ever quotes a factor that scored (scoring.combine), so the text is
+    written for those few rows: most of 50,000 firms score 0 on most factors.
     """
-    period = pl.col("period_start")
-    months = monthly.with_columns(
-        *[pl.col(c).cast(pl.Int64).fill_null(0) for c in CURRENT_COUNTS],
-        pl.col("amount_sum").cast(pl.Float64).fill_null(0.0),
-    ).filter(period <= windows.current_end)
-    current = period.is_between(windows.current_start, windows.current_end)
-    complaints = pl.col("complaints")
-    per_firm = months.group_by("company_id").agg(
-        *[pl.col(c).filter(current).sum() for c in CURRENT_COUNTS],
-        pl.col("amount_sum").filter(current).sum(),
-        complaints.filter(period.is_between(windows.previous_start, windows.previous_end))
-        .sum()
-        .alias("complaints_previous"),
-        complaints.filter(period.is_between(windows.year_ago_start, windows.year_ago_end))
-        .sum()
-        .alias("complaints_year_ago"),
-        complaints.filter(period.is_between(windows.trailing_start, windows.previous_end))
-        .sum()
-        .alias("complaints_trailing"),
-        complaints.filter(period < windows.current_start).sum().alias("complaints_before"),
-    )
-    firms = (
-        companies.select("company_id", "name", "industry", "exposure")
-        .unique("company_id", keep="first")
-        .join(per_firm.select("company_id"), on="company_id", how="full", coalesce=True)
-    )
-    count_columns = [*CURRENT_COUNTS, "complaints_previous", "complaints_year_ago"]
-    count_columns += ["complaints_trailing", "complaints_before"]
-    return (
-        firms.join(per_firm, on="company_id", how="left")
-        .with_columns(
-            *[pl.col(c).fill_null(0).cast(pl.Int64) for c in count_columns],
-            pl.col("amount_sum").fill_null(0.0),
-            pl.col("industry").fill_null(UNKNOWN_INDUSTRY),
-            pl.col("exposure").cast(pl.Float64),
-        )
-        .sort("company_id")
+    needed = pl.col(f"{factor}_factor") > 0 if needed is None else needed
+    rows = frame.select(pl.arg_where(needed.fill_null(False))).to_series()
+    texts = frame[rows].select(phrase(language).alias(language) for language in LANGUAGES)
+    return frame.with_columns(
+        pl.Series(phrase_column(factor, language), dtype=pl.String)
+        .extend_constant(None, frame.height)
+        .scatter(rows, texts[language])
+        for language in LANGUAGES
     )
 
 
@@ -409,9 +418,7 @@ def volume_factor(
         _series("volume_factor", points),
         pl.lit(description).alias("volume_prior"),
     )
-    return frame.with_columns(
-        _volume_phrase(language).alias(phrase_column("volume", language)) for language in LANGUAGES
-    )
+    return with_phrases(frame, "volume", _volume_phrase)
 
 
 def _volume_phrase(language: str) -> pl.Expr:
@@ -506,9 +513,7 @@ def growth_factor(frame: pl.DataFrame, config: ScoringConfig) -> pl.DataFrame:
         _series("growth_q", q),
         _series("growth_factor", _points(points, config.factor_cap)),
     )
-    return frame.with_columns(
-        _growth_phrase(language).alias(phrase_column("growth", language)) for language in LANGUAGES
-    )
+    return with_phrases(frame, "growth", _growth_phrase)
 
 
 def _growth_phrase(language: str) -> pl.Expr:
@@ -606,19 +611,20 @@ def unresolved_factor(frame: pl.DataFrame, strength: float, config: ScoringConfi
         .then(pl.lit("below 95% limit"))
         .otherwise(pl.lit("within limits"))
     )
-    phrases = [
-        _peer_phrase(
-            "unresolved",
-            language,
-            rate=_percent(rate),
-            unresolved=_whole(pl.col("unresolved_n")),
-            decided=_whole(pl.col("decided")),
-            peer=_percent(pl.col("peer_unresolved_rate")),
-            industry=pl.col("industry"),
-        ).alias(phrase_column("unresolved", language))
-        for language in LANGUAGES
-    ]
-    return frame.with_columns(position.alias("unresolved_funnel"), *phrases)
+    frame = frame.with_columns(position.alias("unresolved_funnel"))
+    return with_phrases(frame, "unresolved", _unresolved_phrase)
+
+
+def _unresolved_phrase(language: str) -> pl.Expr:
+    return _peer_phrase(
+        "unresolved",
+        language,
+        rate=_percent(pl.col("unresolved_rate")),
+        unresolved=_whole(pl.col("unresolved_n")),
+        decided=_whole(pl.col("decided")),
+        peer=_percent(pl.col("peer_unresolved_rate")),
+        industry=pl.col("industry"),
+    )
 
 
 def timeliness_factor(
@@ -633,8 +639,10 @@ def timeliness_factor(
     frame = frame.with_columns(
         _series("timeliness_factor", _points(_log2_ratio(shrunk, peer), config.factor_cap))
     )
-    return frame.with_columns(
-        _peer_phrase(
+    return with_phrases(
+        frame,
+        "timeliness",
+        lambda language: _peer_phrase(
             "timeliness",
             language,
             rate=_percent(pl.col("late_rate")),
@@ -643,8 +651,7 @@ def timeliness_factor(
             known=_whole(pl.col("timely_known")),
             peer=_percent(pl.col("peer_late_rate")),
             industry=pl.col("industry"),
-        ).alias(phrase_column("timeliness", language))
-        for language in LANGUAGES
+        ),
     )
 
 
@@ -729,10 +736,7 @@ def severity_factor(frame: pl.DataFrame, config: ScoringConfig) -> pl.DataFrame:
         _series("_issue_part", issue_part),
         _series("_amount_part", amount_part),
     )
-    return frame.with_columns(
-        _severity_phrase(language).alias(phrase_column("severity", language))
-        for language in LANGUAGES
-    ).drop("_issue_part", "_amount_part")
+    return with_phrases(frame, "severity", _severity_phrase).drop("_issue_part", "_amount_part")
 
 
 def _severity_phrase(language: str) -> pl.Expr:
@@ -942,11 +946,11 @@ def repeat_factor(
     points = np.log2(1.0 + frame["prior_actions"].to_numpy().astype(np.float64))
     points = points + config.returning_bonus * frame["returning_statute"].is_not_null().to_numpy()
     frame = frame.with_columns(_series("repeat_factor", _points(points, config.factor_cap)))
+    # The explanation quotes the repeat sentence for a firm that inherited a record even when
+    # the factor does not lead (scoring.combine.explanation_expression).
+    inherited = pl.col("inherited_actions") > 0
     return (
-        frame.with_columns(
-            _repeat_phrase(language).alias(phrase_column("repeat", language))
-            for language in LANGUAGES
-        )
+        with_phrases(frame, "repeat", _repeat_phrase, (pl.col("repeat_factor") > 0) | inherited)
         .drop(phrase_column("actions", language) for language in LANGUAGES)
         .rename({"successor_of_en": "successor_of"})
         .drop(f"successor_of_{language}" for language in LANGUAGES if language != "en")

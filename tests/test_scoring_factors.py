@@ -10,9 +10,11 @@ import polars as pl
 import pytest
 from scipy import stats as sps
 
+from scoring import stats
 from scoring.combine import NOTHING_TO_EXPLAIN, combine
 from scoring.config import FACTORS, ScoringConfig
-from scoring.factors import compute_factors, firm_counts, phrase_column, prepared
+from scoring.counts import CURRENT_COUNTS, firm_counts_for
+from scoring.factors import compute_factors, firm_counts, fit_priors, phrase_column, prepared
 from scoring.phrases import LANGUAGES
 from scoring.windows import scoring_windows
 from tests.test_scoring_properties import AS_OF, make_inputs
@@ -51,6 +53,101 @@ def test_firm_counts_put_each_month_in_its_window() -> None:
     assert (a["complaints"], a["complaints_previous"], a["complaints_year_ago"]) == (10, 4, 5)
     # Trailing year = the 12 months before the window: previous + year-ago + older months.
     assert a["complaints_trailing"] == 4 + 5 + 6 and a["complaints_before"] == 15
+
+
+def test_window_sums_equal_a_direct_filter_for_every_window_set() -> None:
+    # Random firm-months over five years, shuffled, one firm without a company row and one whose
+    # only complaints come after the baseline windows: each set's sums must equal summing the
+    # months inside each window directly.
+    rng = np.random.default_rng(11)
+    months = [date(2021 + k // 12, k % 12 + 1, 1) for k in range(63)]
+    rows = [
+        {
+            "company_id": f"F{f:02d}",
+            "period_start": m,
+            **{c: int(rng.integers(0, 9)) for c in CURRENT_COUNTS},
+            "amount_sum": float(rng.integers(0, 900)),
+        }
+        for f in range(30)
+        for m in months
+        if rng.random() < 0.6
+    ]
+    rows.append(
+        {
+            "company_id": "LATE",
+            "period_start": date(2026, 8, 1),
+            **dict.fromkeys(CURRENT_COUNTS, 2),
+            "amount_sum": 5.0,
+        }
+    )
+    monthly = pl.DataFrame(rows).sample(fraction=1.0, shuffle=True, seed=3)
+    companies = pl.DataFrame(
+        {
+            "company_id": [f"F{f:02d}" for f in range(29)],
+            "name": "n",
+            "industry": "x",
+            "exposure": None,
+        },
+        schema_overrides={"exposure": pl.Float64},
+    )
+    window_sets = [
+        scoring_windows(date(2026, 9, 30)),
+        scoring_windows(date(2026, 6, 30), 2),
+        scoring_windows(date(2025, 9, 30), 2),
+    ]
+    for windows, got in zip(
+        window_sets, firm_counts_for(companies, monthly, window_sets), strict=True
+    ):
+        period, n = pl.col("period_start"), pl.col("complaints")
+        current = period.is_between(windows.current_start, windows.current_end)
+        expected = (
+            monthly.filter(period <= windows.current_end)
+            .group_by("company_id")
+            .agg(
+                *[pl.col(c).filter(current).sum() for c in (*CURRENT_COUNTS, "amount_sum")],
+                n.filter(period.is_between(windows.previous_start, windows.previous_end))
+                .sum()
+                .alias("complaints_previous"),
+                n.filter(period.is_between(windows.year_ago_start, windows.year_ago_end))
+                .sum()
+                .alias("complaints_year_ago"),
+                n.filter(period.is_between(windows.trailing_start, windows.previous_end))
+                .sum()
+                .alias("complaints_trailing"),
+                n.filter(period < windows.current_start).sum().alias("complaints_before"),
+            )
+        )
+        joined = got.join(
+            expected, on="company_id", how="full", coalesce=True, suffix="_direct"
+        ).sort("company_id")
+        assert joined["company_id"].to_list() == got["company_id"].to_list()
+        for column in expected.columns[1:]:
+            assert joined[column].to_list() == joined[f"{column}_direct"].fill_null(0).to_list(), (
+                column
+            )
+        assert ("LATE" in got["company_id"].to_list()) == (windows.current_end >= date(2026, 8, 1))
+        assert "F29" in got["company_id"].to_list() and got["company_id"].is_sorted()
+
+
+def test_priors_are_refitted_only_when_their_inputs_change(monkeypatch) -> None:  # noqa: ANN001
+    inputs = make_inputs(
+        [plain(f"F{k}", resolved=3 + k, unresolved=k % 4, older=5 + 2 * k) for k in range(12)]
+    )
+    frame = prepared(firm_counts(inputs.companies, inputs.monthly, scoring_windows(AS_OF)))
+    fits = []
+    original = stats.fit_gamma_mixture
+    monkeypatch.setattr(stats, "fit_gamma_mixture", lambda *a: fits.append(1) or original(*a))
+    first = fit_priors(frame, frame)
+    assert fit_priors(frame.clone(), frame) == first and len(fits) <= 1
+    changed = frame.with_columns(
+        pl.when(pl.col("company_id") == "F3")
+        .then(pl.col("complaints") + 1)
+        .otherwise(pl.col("complaints"))
+        .alias("complaints")
+    )
+    fits.clear()
+    fit_priors(changed, frame)
+    assert len(fits) == 1
 
 
 def test_a_firm_missing_from_the_company_table_is_still_scored() -> None:

@@ -9,6 +9,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
+from scipy import optimize, special
 from scipy import stats as sps
 
 from scoring import stats
@@ -122,6 +123,26 @@ def test_ebgm_mixture_posterior_matches_numerical_integration() -> None:
     assert_allclose(
         stats.posterior_quantile(0.05, [5], [1.5], prior), [0.8038935591764649], rtol=1e-8
     )
+
+
+def test_posterior_quantile_where_a_tiny_shape_component_holds_the_quantile() -> None:
+    # A fitted 10M-complaint prior: 6% Gamma(0.1187, 0.5688) + 94% Gamma(4.944, 4.9398). With
+    # n = 1 and E = 5.7146 the posterior weight of the tiny-shape component is 8.1%, above the
+    # 5% asked, so EB05 lies in that component's long tail, 10 orders of magnitude above its own
+    # 5% point: a wide bracket. Reference: brentq on the mixture cdf (xtol 1e-15).
+    prior = stats.GammaMixture(
+        alpha1=0.1187, beta1=0.5688, alpha2=4.944, beta2=4.9398, weight=0.0606
+    )
+    n, e = 1.0, 5.71455353
+    q, a1, r1, a2, r2 = (
+        float(v[0]) for v in stats._posterior_parts(np.array([n]), np.array([e]), prior)
+    )
+
+    def cdf(x: float) -> float:
+        return q * special.gammainc(a1, r1 * x) + (1 - q) * special.gammainc(a2, r2 * x) - 0.05
+
+    reference = optimize.brentq(cdf, 1e-12, 10.0, xtol=1e-15)
+    assert_allclose(stats.posterior_quantile(0.05, [n], [e], prior), [reference], rtol=1e-10)
 
 
 def test_ebgm_shrinks_small_counts_more_than_large_ones() -> None:
