@@ -446,17 +446,19 @@ LIST_DRAWN = """() => {
     && document.querySelector('[data-testid="stDataFrame"] canvas') !== null;
 }"""
 
+# The mutation records' old values, not the attribute's value when the callback runs: a fast
+# rerun goes running -> notRunning before the observer is called, and both records arrive at once.
 WATCH_RERUN = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
-  window.radarBench = {start: performance.now(), running: false, done: null};
-  new MutationObserver((_, observer) => {
-    const state = app.getAttribute("data-test-script-state");
-    if (state === "running") window.radarBench.running = true;
-    if (state === "notRunning" && window.radarBench.running) {
+  window.radarBench = {start: performance.now(), done: null};
+  new MutationObserver((records, observer) => {
+    if (records.some(record => record.oldValue === "running")) {
       window.radarBench.done = performance.now();
       observer.disconnect();
     }
-  }).observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
+  }).observe(app, {
+    attributes: true, attributeFilter: ["data-test-script-state"], attributeOldValue: true
+  });
 }"""
 
 RERUN_PARTS = """() => {

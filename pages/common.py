@@ -169,7 +169,9 @@ def filter_options(url: str) -> dict[str, list[str]]:
 # safe as long as nobody assigns into it (nothing does: every step returns a new frame).
 
 
-@st.cache_resource(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=24)
+# Few entries: at 10M complaints one date's inputs hold ~120 MB, and once its factors are cached
+# only the group ranking reads them again (recomputed in about a second if evicted).
+@st.cache_resource(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=2)
 def inputs_for(url: str, as_of: date) -> ScoringInputs:
     """The warehouse aggregates a score reads, as of a date (small: firm x month)."""
     return fetch_scoring_inputs(engine_for(url), as_of, scoring_config())
@@ -190,12 +192,30 @@ def ranking_for(url: str, as_of: date, weights: tuple[tuple[str, float], ...] = 
     return _ranking(url, as_of, weights, language())
 
 
-@st.cache_resource(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=64)
+# ~37 MB per entry at 50,000 firms: a profile's eight-quarter history and a dozen slider
+# positions fit; more would put the server's memory over its 1.5 GB budget.
+@st.cache_resource(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=24)
 def _ranking(
     url: str, as_of: date, weights: tuple[tuple[str, float], ...], language: str
 ) -> pl.DataFrame:
     """Re-ranked from cached factors (no warehouse) for a date, weights and language."""
     return combine(factors_for(url, as_of), dict(weights) or None, scoring_config(), language)
+
+
+@st.cache_resource(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=64)
+def quarter_standings(
+    url: str, as_of: date, weights: tuple[tuple[str, float], ...]
+) -> pl.DataFrame:
+    """Every firm's rank, score, tier and complaints as of a date, for a profile's history.
+
+    Slim on purpose: at 50,000 firms this is ~2 MB where a full ranking with its evidence is
+    ~37 MB and its factors ~39 MB; caching those for a history's eight quarters took the server
+    past 2 GB. The inputs (~120 MB) and factors are computed here and dropped, not cached.
+    """
+    config = scoring_config()
+    inputs = fetch_scoring_inputs(engine_for(url), as_of, config)  # not cached either
+    ranked = combine(compute_factors(inputs, config), dict(weights) or None, config)
+    return ranked.select("company_id", "rank", "score", "tier", "complaints")
 
 
 def group_ranking_for(
@@ -305,7 +325,14 @@ def wait_for_warm_up(url: str | None = None) -> None:
 
 def forget_scores() -> None:
     """Drop every cached score and network view (after the warehouse changed)."""
-    for cached in (inputs_for, factors_for, _ranking, _group_ranking, company_graph):
+    for cached in (
+        inputs_for,
+        factors_for,
+        _ranking,
+        quarter_standings,
+        _group_ranking,
+        company_graph,
+    ):
         cached.clear()
 
 

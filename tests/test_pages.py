@@ -184,6 +184,34 @@ def test_company_profile_from_a_deep_link(monkeypatch, sample) -> None:
     assert narratives and not any(PHONE.search(text) for text in narratives)
 
 
+def test_profile_history_ranks_the_firm_in_each_past_quarter(monkeypatch, sample) -> None:
+    from scoring.profile import firm_history
+    from scoring.quarters import quarters_between
+
+    top = sample["ranked"].row(0, named=True)
+    quarter = sample["quarter"]
+    app = open_page(
+        monkeypatch, sample["url"], "company", id=top["company_id"], quarter=quarter.label
+    )
+    engine = make_engine(sample["url"], read_only=True)
+    summary = aggregates.warehouse_summary(engine)
+    past = [q for q in quarters_between(summary["first_received"], quarter.end) if q <= quarter]
+    config = sample["config"]
+    rankings = {
+        q.label: combine(
+            compute_factors(fetch_scoring_inputs(engine, q.end, config), config), None, config
+        )
+        for q in past[-8:]
+    }
+    engine.dispose()
+    expected = firm_history(rankings, top["company_id"])
+    shown = next(frame.value for frame in app.dataframe if "firms" in frame.value.columns)
+    assert len(past) > 1 and list(shown["quarter"]) == expected["quarter"].to_list()
+    assert list(shown["rank"]) == expected["rank"].to_list()
+    assert list(shown["score"]) == pytest.approx(expected["score"].to_list())
+    assert list(shown["firms"]) == expected["firms"].to_list()
+
+
 def test_unknown_company_says_so(monkeypatch, sample) -> None:
     app = open_page(monkeypatch, sample["url"], "company", id="NO-SUCH-FIRM")
     assert "No company with id 'NO-SUCH-FIRM'." in [error.value for error in app.error]
