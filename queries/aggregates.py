@@ -199,6 +199,17 @@ def breakdown(
         return fetch_frame(connection, query, schema)
 
 
+def company_issue_counts(
+    engine: Engine, *, complaint_filter: ComplaintFilter = NO_FILTER
+) -> pl.DataFrame:
+    """Complaints per company and issue, in no particular order (all severity scoring needs)."""
+    keys = [complaints.c.company_id, complaints.c.issue]
+    query = apply_filter(select(*keys, func.count().label("complaints")), complaint_filter)
+    schema = {"company_id": pl.String(), "issue": pl.String(), "complaints": pl.Int64()}
+    with engine.connect() as connection:
+        return fetch_frame(connection, query.group_by(*keys), schema)
+
+
 CONTACT_COLUMNS: tuple[str, ...] = ("representative", "phone", "address")
 
 

@@ -25,8 +25,8 @@ from queries.schema import (
     ingest_runs,
     rejected_rows,
 )
-from queries.source_files import ROW, SourceFileError, SourceTable, read_source
-from queries.validation import Checked, TableRules, validate
+from queries.source_files import ROW, SourceFileError, SourceTable, as_text, read_source
+from queries.validation import Checked, TableRules, conform_types, validate
 from queries.warehouse import WarehouseError, make_engine
 
 FORMATS = ("canonical", "cfpb")
@@ -153,6 +153,19 @@ def _unknown_columns_note(
     return [f"ignored column(s) not in {table.name}: {', '.join(unknown)}"] if unknown else []
 
 
+def _normalise_status(frame: pl.DataFrame) -> pl.DataFrame:
+    """Statuses written with other case or spaces ("In Progress") in their canonical spelling."""
+    # Spelled out per distinct value: a file has a handful of them and millions of rows.
+    distinct = frame.get_column("status").unique().drop_nulls()
+    spelled = distinct.str.strip_chars().str.to_lowercase().str.replace_all(" ", "_")
+    fixes = pl.DataFrame({"old": distinct, "new": spelled}).filter(
+        pl.col("new").is_in(list(STATUSES)) & (pl.col("new") != pl.col("old"))
+    )
+    if fixes.height == 0:
+        return frame
+    return frame.with_columns(pl.col("status").replace(fixes["old"], fixes["new"]))
+
+
 def _check_canonical(
     connection: Connection, source: SourceTable, table_name: str, today: date
 ) -> tuple[Checked, list[str]]:
@@ -163,21 +176,16 @@ def _check_canonical(
         raise IngestError(
             f"the file has no column(s) {', '.join(absent)} required for {table_name}"
         )
-    frame = source.frame.with_columns(
+    typed = conform_types(source.frame, rules)
+    frame = typed.with_columns(
         [
             pl.lit(None, dtype=pl.String).alias(c.name)
             for c in table.columns
-            if c.name not in source.frame.columns
+            if c.name not in typed.columns
         ]
     )
     if table_name == "complaints":
-        normalised = pl.col("status").str.strip_chars().str.to_lowercase().str.replace_all(" ", "_")
-        frame = frame.with_columns(
-            pl.when(normalised.is_in(list(STATUSES)))
-            .then(normalised)
-            .otherwise(pl.col("status"))
-            .alias("status")
-        )
+        frame = _normalise_status(frame)
     known = _known_company_ids(connection)
     if table_name == "companies":
         known = pl.concat([known, frame.get_column("company_id").drop_nulls().str.strip_chars()])
@@ -188,7 +196,9 @@ def _check_canonical(
 def _check_cfpb(
     connection: Connection, source: SourceTable, today: date
 ) -> tuple[Checked, pl.DataFrame, pl.DataFrame, list[str]]:
-    renamed = source.frame.rename(
+    # The mapping reads text (dates in the export's own format), so a typed Parquet export is
+    # first turned into the text its CSV would hold.
+    renamed = as_text(source.frame).rename(
         {c: cfpb.canonical_header(c) for c in source.frame.columns if c != ROW}
     )
     absent = cfpb.missing_cfpb_columns(renamed)

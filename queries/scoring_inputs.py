@@ -15,7 +15,7 @@ import polars as pl
 from sqlalchemy import Engine
 
 from queries.aggregates import (
-    breakdown,
+    company_issue_counts,
     company_table,
     enforcement_table,
     issue_statute_table,
@@ -53,7 +53,7 @@ class ScoringInputs:
     companies: pl.DataFrame  # company_table
     enforcement: pl.DataFrame  # enforcement_table, every date (scoring only looks back)
     relations: pl.DataFrame  # relations_table
-    issues: pl.DataFrame  # company_id, issue, COUNT_SCHEMA for the current window
+    issues: pl.DataFrame  # company_id, issue, complaints in the current window
     issue_statutes: pl.DataFrame  # issue, statute
 
 
@@ -75,12 +75,6 @@ def fetch_scoring_inputs(engine: Engine, as_of: date, config: InputSettings) -> 
         companies=company_table(engine),
         enforcement=enforcement_table(engine),
         relations=relations_table(engine),
-        issues=breakdown(
-            engine,
-            "issue",
-            complaint_filter=current,
-            as_of=as_of,
-            deadline_days=config.deadline_days,
-        ),
+        issues=company_issue_counts(engine, complaint_filter=current),
         issue_statutes=issue_statute_table(engine),
     )

@@ -1,4 +1,4 @@
-"""Read an input file (CSV in UTF-8/CP949, or Parquet) into string columns with row numbers."""
+"""Read an input file (a CSV in UTF-8/CP949 as text, or a typed Parquet file) with row numbers."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ class SourceFileError(Exception):
 
 @dataclass
 class SourceTable:
-    """A file's rows as strings, numbered from 1 (the first row under the header)."""
+    """A file's rows (text from a CSV, typed from Parquet), numbered from 1 under the header."""
 
     frame: pl.DataFrame
     encoding: str
@@ -202,15 +202,31 @@ def _read_with_csv_module(
     return frame, rejects, notes
 
 
-def read_csv_file(
+class _ProgressOnce:
+    """Reports each byte of a file once, though a second attempt reads it again."""
+
+    def __init__(self, report: ProgressCallback | None) -> None:
+        self._report = report
+        self._reported = 0
+        self._this_pass = 0
+
+    def new_pass(self) -> None:
+        """Start counting a fresh read of the file from its first byte."""
+        self._this_pass = 0
+
+    def __call__(self, count: int) -> None:
+        self._this_pass += count
+        if self._report and self._this_pass > self._reported:
+            self._report(self._this_pass - self._reported)
+            self._reported = self._this_pass
+
+
+def _read_csv_as(
     path: Path,
     expected_columns: Iterable[str],
-    *,
-    encoding: str | None = None,
-    progress: ProgressCallback | None = None,
+    text_encoding: str,
+    progress: ProgressCallback | None,
 ) -> SourceTable:
-    """Read a CSV file whose header holds some expected columns; lines above it are skipped."""
-    text_encoding = detect_encoding(path, encoding)
     header_index, header = find_header(_head_lines(path, text_encoding), expected_columns)
     if header and header[0].startswith("\ufeff"):
         header[0] = header[0].lstrip("\ufeff")
@@ -232,26 +248,69 @@ def read_csv_file(
     return SourceTable(frame, text_encoding, rejects, notes + exact_notes, header_index + 1)
 
 
+def _is_invalid_utf8(exc: Exception) -> bool:
+    return isinstance(exc, UnicodeDecodeError) or "invalid UTF8" in str(exc)
+
+
+def read_csv_file(
+    path: Path,
+    expected_columns: Iterable[str],
+    *,
+    encoding: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> SourceTable:
+    """Read a CSV file whose header holds some expected columns; lines above it are skipped."""
+    once = _ProgressOnce(progress)
+    expected = list(expected_columns)
+    if encoding is None:
+        with path.open("rb") as handle:
+            bom = handle.read(3).startswith(codecs.BOM_UTF8)
+        # Most files are UTF-8: the parser checks every byte as it reads, so the file is read
+        # once; only a file that is not UTF-8 after all is scanned to tell what it is.
+        try:
+            return _read_csv_as(path, expected, "utf-8-sig" if bom else "utf-8", once)
+        except (UnicodeDecodeError, pa.ArrowInvalid) as exc:
+            if not _is_invalid_utf8(exc):
+                raise
+        once.new_pass()
+    return _read_csv_as(path, expected, detect_encoding(path, encoding), once)
+
+
 def read_parquet_file(path: Path, progress: ProgressCallback | None = None) -> SourceTable:
-    """Read a Parquet file, every column as text so validation sees what a CSV would give."""
+    """Read a Parquet file with its own column types; validation decides what to keep typed."""
     try:
-        table = pq.read_table(path)
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise SourceFileError(f"not a readable Parquet file: {exc}") from exc
-    frame = pl.from_arrow(table)
-    assert isinstance(frame, pl.DataFrame)
+        frame = pl.read_parquet(path)
+    except (pl.exceptions.PolarsError, OSError):
+        # pyarrow reads a few encodings polars does not, and words its errors more plainly.
+        try:
+            table = pq.read_table(path)
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise SourceFileError(f"not a readable Parquet file: {exc}") from exc
+        read = pl.from_arrow(table)
+        assert isinstance(read, pl.DataFrame)
+        frame = read
     if progress:
         progress(path.stat().st_size)
-    frame = frame.with_columns(
-        [
-            pl.col(name).dt.strftime("%Y-%m-%d")
-            if dtype in (pl.Date, pl.Datetime)
-            else pl.col(name).cast(pl.String)
-            for name, dtype in frame.schema.items()
-        ]
-    )
     frame = frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
     return SourceTable(frame, "parquet", [], [], 0)
+
+
+def text_column(name: str, dtype: pl.DataType) -> pl.Expr:
+    """A column as the text a CSV would hold: dates as YYYY-MM-DD, anything else cast."""
+    if dtype in (pl.Date, pl.Datetime):
+        return pl.col(name).dt.strftime("%Y-%m-%d")
+    return pl.col(name).cast(pl.String)
+
+
+def as_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """Every column but the row number as text, as if the frame had been read from a CSV."""
+    return frame.with_columns(
+        [
+            text_column(name, dtype)
+            for name, dtype in frame.schema.items()
+            if name != ROW and dtype != pl.String
+        ]
+    )
 
 
 # Files people pick by mistake, recognised by their first bytes, with what to do instead.
@@ -291,7 +350,7 @@ def read_source(
     encoding: str | None = None,
     progress: ProgressCallback | None = None,
 ) -> SourceTable:
-    """Read a CSV or Parquet file into string columns numbered by row."""
+    """Read a CSV file into string columns, or a Parquet file as typed, numbered by row."""
     if not path.is_file():
         raise SourceFileError(f"no such file: {path}")
     if path.stat().st_size == 0:

@@ -8,7 +8,7 @@ from datetime import date
 
 import polars as pl
 
-from queries.source_files import ROW
+from queries.source_files import ROW, text_column
 
 ISO_DATE = "%Y-%m-%d"
 REJECT_SCHEMA = {ROW: pl.Int64(), "field": pl.String(), "value": pl.String(), "reason": pl.String()}
@@ -21,8 +21,13 @@ class Check:
     field: str
     bad: pl.Expr
     reason: pl.Expr
-    # Columns computed over the whole frame before failures are split off (window expressions).
+    # The offending value as the file held it (default: the field's column as text).
+    value: pl.Expr | None = None
+    # Columns the reason needs (window expressions), computed only when the check fails.
     helpers: tuple[pl.Expr, ...] = ()
+    # When set, `bad` and `helpers` are computed over the rows where this holds only, and are
+    # false elsewhere: it must hold for every row they can be true for or depend on.
+    within: pl.Expr | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -52,10 +57,13 @@ class Checked:
         return self.rejects.get_column(ROW).n_unique() if self.rejects.height else 0
 
 
+TEXT_PREFIX = "__text_"
+
+
 def clean_text(name: str) -> pl.Expr:
     """Trimmed text with empty strings as null."""
-    trimmed = pl.col(name).cast(pl.String).str.strip_chars()
-    return pl.when(trimmed == "").then(None).otherwise(trimmed).alias(name)
+    # replace() is several times faster than when/then/otherwise on a string column.
+    return pl.col(name).cast(pl.String).str.strip_chars().replace("", None).alias(name)
 
 
 def parse_date(name: str, date_format: str) -> pl.Expr:
@@ -84,6 +92,62 @@ def parse_bool(name: str) -> pl.Expr:
     )
 
 
+def _date_columns(rules: TableRules) -> tuple[str, ...]:
+    extra = [c for pair in rules.not_before.items() for c in pair if c not in rules.dates]
+    return (*rules.dates, *dict.fromkeys(extra))
+
+
+def _keeps_type(dtype: pl.DataType, name: str, rules: TableRules) -> bool:
+    """Whether a typed (Parquet) column already holds what its rule would parse text into."""
+    if name in _date_columns(rules):
+        return dtype == pl.Date or dtype == pl.Datetime
+    if name in rules.numbers:
+        return dtype.is_numeric()
+    if name in rules.booleans:
+        return dtype == pl.Boolean
+    return False
+
+
+def conform_types(frame: pl.DataFrame, rules: TableRules) -> pl.DataFrame:
+    """Keep a typed column whose type fits its rule (as Date, Float64, Boolean); the rest as text.
+
+    A CSV's columns are all text already. A Parquet file's typed columns skip parsing but get
+    every other check; a column whose type fits no rule is checked as the text a CSV would hold.
+    """
+    columns = []
+    for name, dtype in frame.schema.items():
+        if name == ROW or dtype == pl.String:
+            continue
+        if not _keeps_type(dtype, name, rules):
+            columns.append(text_column(name, dtype).alias(name))
+        elif dtype == pl.Datetime:
+            columns.append(pl.col(name).dt.date())
+        elif name in rules.numbers and dtype != pl.Float64:
+            columns.append(pl.col(name).cast(pl.Float64))
+    return frame.with_columns(columns) if columns else frame
+
+
+def _parse_text_columns(
+    frame: pl.DataFrame, rules: TableRules, date_format: str
+) -> tuple[pl.DataFrame, dict[str, str]]:
+    """Parse the text columns that rules type, keeping each one's text beside it for reasons."""
+    parsers = (
+        [(c, parse_date(c, date_format)) for c in _date_columns(rules)]
+        + [(c, parse_number(c)) for c in rules.numbers]
+        + [(c, parse_bool(c)) for c in rules.booleans]
+    )
+    text_of = {
+        name: f"{TEXT_PREFIX}{name}"
+        for name, _ in parsers
+        if name in frame.columns and frame.schema[name] == pl.String
+    }
+    if not text_of:
+        return frame, text_of
+    parsed = frame.with_columns([pl.col(name).alias(text) for name, text in text_of.items()])
+    parsed = parsed.with_columns([expr.alias(name) for name, expr in parsers if name in text_of])
+    return parsed, text_of
+
+
 def _label(labels: Mapping[str, str], name: str) -> str:
     return labels.get(name, name)
 
@@ -99,82 +163,87 @@ def build_checks(
     date_format: str,
     known_companies: pl.Series | None,
     labels: Mapping[str, str],
+    text_of: Mapping[str, str] | None = None,
 ) -> list[Check]:
-    """Every check for a table, in the order a person would read them."""
+    """Every check for a table, in the order a person would read them.
+
+    Columns named in `text_of` are typed already, with the file's text in the named column;
+    the checks that text can fail (not a date, not a number) apply to those columns only.
+    """
+    text_of = text_of or {}
+
+    def raw(name: str) -> pl.Expr:
+        return pl.col(text_of[name]) if name in text_of else pl.col(name).cast(pl.String)
+
+    def given(name: str) -> pl.Expr:
+        return pl.col(text_of.get(name, name))
+
+    def check(name: str, bad: pl.Expr, reason: pl.Expr) -> Check:
+        return Check(field=name, bad=bad, reason=reason, value=raw(name))
+
     checks: list[Check] = []
     for name in rules.required:
         checks.append(
-            Check(
-                field=name,
-                bad=pl.col(name).is_null(),
-                reason=pl.lit(f"{_label(labels, name)} is empty"),
-            )
+            check(name, given(name).is_null(), pl.lit(f"{_label(labels, name)} is empty"))
         )
     for name in rules.dates:
-        parsed = parse_date(name, date_format)
         label = _label(labels, name)
-        checks.append(
-            Check(
-                field=name,
-                bad=pl.col(name).is_not_null() & parsed.is_null(),
-                reason=pl.format(
-                    f"{label} '{{}}' is not a real date ({_format_hint(date_format)})", pl.col(name)
-                ),
+        if name in text_of:
+            reason = f"{label} '{{}}' is not a real date ({_format_hint(date_format)})"
+            checks.append(
+                check(
+                    name,
+                    given(name).is_not_null() & pl.col(name).is_null(),
+                    pl.format(reason, raw(name)),
+                )
             )
-        )
         checks.append(
-            Check(
-                field=name,
-                bad=parsed > pl.lit(today),
-                reason=pl.format(f"{label} {{}} is in the future", parsed.dt.to_string(ISO_DATE)),
+            check(
+                name,
+                pl.col(name) > pl.lit(today),
+                pl.format(f"{label} {{}} is in the future", pl.col(name).dt.to_string(ISO_DATE)),
             )
         )
     for name, earlier in rules.not_before.items():
-        later_date, earlier_date = parse_date(name, date_format), parse_date(earlier, date_format)
         checks.append(
-            Check(
-                field=name,
-                bad=later_date < earlier_date,
-                reason=pl.format(
+            check(
+                name,
+                pl.col(name) < pl.col(earlier),
+                pl.format(
                     f"{_label(labels, name)} {{}} is before {_label(labels, earlier)} {{}}",
-                    later_date.dt.to_string(ISO_DATE),
-                    earlier_date.dt.to_string(ISO_DATE),
+                    pl.col(name).dt.to_string(ISO_DATE),
+                    pl.col(earlier).dt.to_string(ISO_DATE),
                 ),
             )
         )
     for name in rules.numbers:
-        number = parse_number(name)
         label = _label(labels, name)
-        checks.append(
-            Check(
-                field=name,
-                bad=pl.col(name).is_not_null() & number.is_null(),
-                reason=pl.format(f"{label} '{{}}' is not a number", pl.col(name)),
+        if name in text_of:
+            checks.append(
+                check(
+                    name,
+                    given(name).is_not_null() & pl.col(name).is_null(),
+                    pl.format(f"{label} '{{}}' is not a number", raw(name)),
+                )
             )
-        )
         checks.append(
-            Check(
-                field=name,
-                bad=number < 0,
-                reason=pl.format(f"{label} {{}} is negative", pl.col(name)),
-            )
+            check(name, pl.col(name) < 0, pl.format(f"{label} {{}} is negative", raw(name)))
         )
     for name in rules.booleans:
-        checks.append(
-            Check(
-                field=name,
-                bad=pl.col(name).is_not_null() & parse_bool(name).is_null(),
-                reason=pl.format(
-                    f"{_label(labels, name)} '{{}}' is not true or false", pl.col(name)
-                ),
+        if name in text_of:
+            checks.append(
+                check(
+                    name,
+                    given(name).is_not_null() & pl.col(name).is_null(),
+                    pl.format(f"{_label(labels, name)} '{{}}' is not true or false", raw(name)),
+                )
             )
-        )
     for name, allowed in rules.choices.items():
         checks.append(
-            Check(
-                field=name,
-                bad=pl.col(name).is_not_null() & ~pl.col(name).is_in(list(allowed)),
-                reason=pl.format(
+            check(
+                name,
+                pl.col(name).is_not_null() & ~pl.col(name).is_in(list(allowed)),
+                pl.format(
                     f"{_label(labels, name)} '{{}}' is not one of {', '.join(allowed)}",
                     pl.col(name),
                 ),
@@ -183,10 +252,10 @@ def build_checks(
     if known_companies is not None:
         for name in rules.company_columns:
             checks.append(
-                Check(
-                    field=name,
-                    bad=pl.col(name).is_not_null() & ~pl.col(name).is_in(known_companies.implode()),
-                    reason=pl.format(
+                check(
+                    name,
+                    pl.col(name).is_not_null() & ~pl.col(name).is_in(known_companies.implode()),
+                    pl.format(
                         f"{_label(labels, name)} '{{}}' is not a known company "
                         "(load it into companies first)",
                         pl.col(name),
@@ -194,46 +263,87 @@ def build_checks(
                 )
             )
     if rules.unique_key:
-        key = pl.struct(list(rules.unique_key))
-        first_row = pl.col(ROW).first().over(list(rules.unique_key)).alias("__first_row")
+        key_columns = list(rules.unique_key)
+        key = pl.col(key_columns[0]) if len(key_columns) == 1 else pl.struct(key_columns)
+        # Hashing every key into a table is slow at millions of rows; sorted 64-bit hashes
+        # find the few rows that can repeat, and the exact check runs on those alone.
+        hashed = key.hash()
+        ordered = hashed.sort()
+        maybe_repeated = hashed.is_in(ordered.filter(ordered == ordered.shift(1)).implode())
+        first_row = pl.col(ROW).first().over(key_columns).alias("__first_row")
         checks.append(
             Check(
                 field=rules.unique_key[0],
-                bad=pl.all_horizontal([pl.col(k).is_not_null() for k in rules.unique_key])
+                bad=pl.all_horizontal([pl.col(k).is_not_null() for k in key_columns])
                 & ~key.is_first_distinct(),
                 reason=pl.format(
-                    f"{', '.join(_label(labels, k) for k in rules.unique_key)} repeats row {{}}",
+                    f"{', '.join(_label(labels, k) for k in key_columns)} repeats row {{}}",
                     pl.col("__first_row"),
                 ),
+                value=raw(rules.unique_key[0]),
                 helpers=(first_row,),
+                within=maybe_repeated,
             )
         )
     return checks
+
+
+POSITION = "__position"
+
+
+def _within(frame: pl.DataFrame, check: Check) -> pl.DataFrame:
+    """The rows a check with `within` looks at, with their positions in the frame."""
+    assert check.within is not None
+    return frame.with_row_index(POSITION).filter(check.within.fill_null(False))
+
+
+def _flags(frame: pl.DataFrame, checks: Sequence[Check]) -> pl.DataFrame:
+    """One boolean column per check: true where the row fails it."""
+    flags = frame.select(
+        *(
+            (
+                check.bad.fill_null(False) if check.within is None else pl.repeat(False, pl.len())
+            ).alias(f"__bad{i}")
+            for i, check in enumerate(checks)
+        )
+    )
+    for i, check in enumerate(checks):
+        if check.within is not None:
+            rows = _within(frame, check)
+            failing = rows.filter(check.bad.fill_null(False)).get_column(POSITION)
+            flags = flags.with_columns(flags.get_column(f"__bad{i}").scatter(failing, True))
+    return flags
 
 
 def apply_checks(frame: pl.DataFrame, checks: Sequence[Check]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Split a frame into rows passing every check and the long list of failures."""
     if not checks or frame.height == 0:
         return frame, pl.DataFrame(schema=REJECT_SCHEMA)
-    helpers = [expr for check in checks for expr in check.helpers]
-    flags = frame.with_columns(helpers).with_columns(
-        [check.bad.fill_null(False).alias(f"__bad{i}") for i, check in enumerate(checks)]
-    )
-    any_bad = pl.any_horizontal([pl.col(f"__bad{i}") for i in range(len(checks))])
-    failures = flags.filter(any_bad)
-    reject_parts = [
-        failures.filter(pl.col(f"__bad{i}")).select(
-            pl.col(ROW),
-            pl.lit(check.field).alias("field"),
-            pl.col(check.field).cast(pl.String).alias("value"),
-            check.reason.alias("reason"),
+    flags = _flags(frame, checks)
+    any_bad = flags.select(pl.any_horizontal(pl.all())).to_series()
+    if not any_bad.any():
+        return frame, pl.DataFrame(schema=REJECT_SCHEMA)
+    failures = frame.filter(any_bad).hstack(flags.filter(any_bad).get_columns())
+    reject_parts = []
+    for i, check in enumerate(checks):
+        failed = failures.filter(pl.col(f"__bad{i}"))
+        if failed.height == 0:
+            continue
+        if check.helpers:
+            rows = frame if check.within is None else _within(frame, check)
+            helpers = rows.select(pl.col(ROW), *check.helpers)
+            failed = failed.join(helpers, on=ROW, how="left", maintain_order="left")
+        value = check.value if check.value is not None else pl.col(check.field).cast(pl.String)
+        reject_parts.append(
+            failed.select(
+                pl.col(ROW),
+                pl.lit(check.field, dtype=pl.String).alias("field"),
+                value.cast(pl.String).alias("value"),
+                check.reason.cast(pl.String).alias("reason"),
+            )
         )
-        for i, check in enumerate(checks)
-    ]
     rejects = pl.concat(reject_parts).sort(ROW, maintain_order=True)
-    helper_names = [expr.meta.output_name() for expr in helpers]
-    valid = flags.filter(~any_bad).drop([f"__bad{i}" for i in range(len(checks))] + helper_names)
-    return valid, rejects
+    return frame.filter(~any_bad), rejects
 
 
 def validate(
@@ -246,20 +356,22 @@ def validate(
     labels: Mapping[str, str] | None = None,
     extra_checks: Sequence[Check] = (),
 ) -> Checked:
-    """Clean text, check every rule, and return typed valid rows plus reasons for the rest."""
+    """Clean text, check every rule, and return typed valid rows plus reasons for the rest.
+
+    Text columns are parsed once; typed columns that fit their rule (a Parquet file's dates,
+    numbers, booleans, see conform_types) are used as they are and get every check but the
+    parsing ones. Columns no rule names keep their type (the CFPB mapping's derived flags).
+    """
     text_columns = [c for c in frame.columns if c != ROW and frame.schema[c] == pl.String]
     cleaned = frame.with_columns([clean_text(c) for c in text_columns])
+    parsed, text_of = _parse_text_columns(cleaned, rules, date_format)
     checks = build_checks(
         rules,
         today=today,
         date_format=date_format,
         known_companies=known_companies,
         labels=labels or {},
+        text_of=text_of,
     )
-    valid, rejects = apply_checks(cleaned, [*checks, *extra_checks])
-    typed = valid.with_columns(
-        [parse_date(c, date_format).alias(c) for c in rules.dates]
-        + [parse_number(c).alias(c) for c in rules.numbers]
-        + [parse_bool(c).alias(c) for c in rules.booleans if valid.schema[c] == pl.String]
-    )
-    return Checked(typed, rejects)
+    valid, rejects = apply_checks(parsed, [*checks, *extra_checks])
+    return Checked(valid.drop(list(text_of.values())), rejects)

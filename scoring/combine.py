@@ -113,22 +113,38 @@ def leading_factors(contributions: np.ndarray) -> pl.DataFrame:
     )
 
 
+def leading_phrases(factors: pl.DataFrame, leads: pl.DataFrame, language: str) -> pl.DataFrame:
+    """The sentence of each firm's 1st..3rd leading factor (`_said0`..; null where none).
+
+    The factors' sentence columns are stacked end to end and each lead picks its row from the
+    stack: one gather per lead instead of a six-way choice evaluated over every firm.
+    """
+    size = factors.height
+    stacked = pl.concat(
+        [
+            *[factors[phrase_column(f, language)] for f in FACTORS],
+            pl.Series([None], dtype=pl.String),  # where "no lead" points
+        ]
+    )
+    rows = np.arange(size)
+    picked = {}
+    for j, name in enumerate(leads.columns):
+        lead = leads[name].to_numpy().astype(np.int64)
+        index = np.where(lead >= 0, lead * size + rows, len(FACTORS) * size)
+        picked[f"_said{j}"] = stacked.gather(index)
+    return pl.DataFrame(picked)
+
+
 def explanation_expression(
     leads: int, language: str = DEFAULT_LANGUAGE, inherits: bool = False
 ) -> pl.Expr:
-    """Join the phrases named by the `_lead0`.. columns; the 'nothing' sentence when none.
+    """Join the sentences in `_said0`.. (see `leading_phrases`); the 'nothing' sentence when none.
 
     With `inherits` (the factors carry inherited_actions), a firm that inherited a predecessor's
     record always has the repeat phrase, which names the predecessor, even when repeat
     offending is not among its leading factors: an investigator must see the lineage.
     """
-    parts = []
-    for j in range(leads):
-        lead = pl.col(f"_lead{j}")
-        phrase = pl.when(lead == 0).then(pl.col(phrase_column(FACTORS[0], language)))
-        for k, factor in enumerate(FACTORS[1:], start=1):
-            phrase = phrase.when(lead == k).then(pl.col(phrase_column(factor, language)))
-        parts.append(phrase.otherwise(None))
+    parts = [pl.col(f"_said{j}") for j in range(leads)]
     if inherits:
         repeat = FACTORS.index("repeat")
         led = pl.lit(False)
@@ -181,16 +197,20 @@ def combine(
     pairs = [c for f in FACTORS for c in (f"{f}_factor", f"{f}_contribution")]
     used = {*LEAD_COLUMNS, *pairs}
     rest = [c for c in factors.columns if c not in used and not c.startswith(PHRASE_PREFIX)]
-    columns = [*LEAD_COLUMNS, *pairs, *rest, "tier_rule"]
-    order = ranking_order(score, factors)
-    # Text first and rows second: the sorted gather then moves one explanation column, not six
-    # phrase columns.
-    unsorted = (
-        factors.with_columns(numeric)
+    # The text is written on a narrow frame and everything else is passed through untouched:
+    # a lazy query over all ~90 columns hands back columns split in chunks, and gathering
+    # split text columns into rank order costs several times more than gathering whole ones.
+    extra = ["inherited_actions", phrase_column("repeat", language)]
+    text = (
+        factors.select("complaints", *[c for c in extra if c in factors.columns])
+        .with_columns(numeric[-1])
         .hstack(leads)
+        .hstack(leading_phrases(factors, leads, language))
         .lazy()
         .with_columns(tier.alias("tier"), rule.alias("tier_rule"), explanation.alias("explanation"))
-        .with_columns(
+        .select(
+            "tier",
+            "tier_rule",
             pl.when(capped)
             .then(
                 fill(
@@ -202,12 +222,18 @@ def combine(
             )
             .otherwise(pl.col("explanation"))
             .alias("explanation"),
-            pl.lit(0, dtype=pl.Int64).alias("rank"),
         )
-        .select(columns)
         .collect()
+        .rechunk()
     )
-    return unsorted[order].with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("rank"))
+    columns = [*LEAD_COLUMNS, *pairs, *rest, "tier_rule"]
+    computed = pl.DataFrame(numeric)
+    passed = factors.select(c for c in factors.columns if c in rest or c in LEAD_COLUMNS)
+    ranked = pl.concat(
+        [passed.drop(computed.columns, strict=False), computed, text], how="horizontal"
+    ).select(pl.lit(0, dtype=pl.Int64).alias("rank"), *columns[1:])
+    order = ranking_order(score, factors)
+    return ranked[order].with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("rank"))
 
 
 def ranking_order(score: np.ndarray, factors: pl.DataFrame) -> np.ndarray:

@@ -54,10 +54,11 @@ def firm_counts_for(
     companies: pl.DataFrame, monthly: pl.DataFrame, windows: Sequence[Windows]
 ) -> list[pl.DataFrame]:
     """`firm_counts` for several sets of windows, reading the monthly rows once."""
-    months = _by_firm(monthly)
+    months = _filled(monthly)
     ranges = [window_ranges(w) for w in windows]
     bounds = _segment_bounds([r for per_set in ranges for r in per_set.values()])
-    firm_ids, totals = segment_totals(months, bounds)
+    firm_ids, firm = firm_codes(months["company_id"], companies["company_id"])
+    totals = segment_totals(months, firm, firm_ids.len(), bounds)
     listed = companies.select("company_id", "name", "industry", "exposure").unique(
         "company_id", keep="first"
     )
@@ -108,17 +109,29 @@ _SUMMED: dict[str, str] = {
 }
 
 
-def _by_firm(monthly: pl.DataFrame) -> pl.DataFrame:
-    """The monthly rows with counts filled and sorted by firm (a no-op for fetched frames)."""
-    months = monthly.select(
+def _filled(monthly: pl.DataFrame) -> pl.DataFrame:
+    """The monthly columns counted, with missing counts as 0 and rows without a firm dropped."""
+    return monthly.select(
         "company_id",
         "period_start",
         *[pl.col(c).cast(pl.Int64).fill_null(0) for c in CURRENT_COUNTS],
         pl.col("amount_sum").cast(pl.Float64).fill_null(0.0),
     ).drop_nulls("company_id")
-    if not months["company_id"].is_sorted():
-        months = months.sort("company_id")
-    return months
+
+
+def firm_codes(ids: pl.Series, listed: pl.Series) -> tuple[pl.Series, np.ndarray]:
+    """The sorted firm ids (listed ones and any other in `ids`) and each id's index among them.
+
+    Casting to an Enum of known ids looks each one up in a hash table; hashing every row's id
+    to find the distinct ones, or sorting the rows, costs several times more.
+    """
+    firms = listed.drop_nulls().unique().sort()
+    codes = ids.cast(pl.Enum(firms), strict=False)
+    unknown = ids.filter(codes.is_null())
+    if unknown.len():
+        firms = pl.concat([firms, unknown.unique()]).sort()
+        codes = ids.cast(pl.Enum(firms))
+    return firms, codes.to_physical().to_numpy().astype(np.int64)
 
 
 def _segment_bounds(ranges: Sequence[DateRange]) -> np.ndarray:
@@ -129,19 +142,16 @@ def _segment_bounds(ranges: Sequence[DateRange]) -> np.ndarray:
 
 
 def segment_totals(
-    months: pl.DataFrame, bounds: np.ndarray
-) -> tuple[pl.Series, dict[str, np.ndarray]]:
-    """Firm ids (sorted) and, per monthly column, a firm x segment matrix of totals.
+    months: pl.DataFrame, firm: np.ndarray, firms: int, bounds: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Per monthly column, a firm x segment matrix of totals (`firm`: each row's firm index).
 
-    Segment j holds the months with exactly j bounds on or before their first day. `months`
-    must be sorted by company_id.
+    Segment j holds the months with exactly j bounds on or before their first day.
     """
-    run = months["company_id"].rle_id().to_numpy().astype(np.int64)
-    firm_ids = months["company_id"].filter(months["company_id"].is_first_distinct())
     day = months["period_start"].to_physical().to_numpy().astype(np.int64)
     width = bounds.size + 1
-    cell = run * width + np.searchsorted(bounds, day, side="right")
-    size = firm_ids.len() * width
+    cell = firm * width + np.searchsorted(bounds, day, side="right")
+    size = firms * width
     totals = {
         column: np.bincount(cell, weights=months[column].to_numpy(), minlength=size).reshape(
             -1, width
@@ -149,7 +159,7 @@ def segment_totals(
         for column in {*_SUMMED.values()}
     }
     totals[_ROWS] = np.bincount(cell, minlength=size).reshape(-1, width)
-    return firm_ids, totals
+    return totals
 
 
 def _range_sum(totals: np.ndarray, bounds: np.ndarray, date_range: DateRange) -> np.ndarray:

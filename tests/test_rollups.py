@@ -44,7 +44,7 @@ def rollup_months(engine: Engine, as_of: date, deadline_days: int = 14) -> pl.Da
     """The monthly counts through the rollup."""
     return company_month_counts(
         engine, start=HISTORY[0], end=HISTORY[1], as_of=as_of, deadline_days=deadline_days
-    )
+    ).sort("company_id", "period_start")
 
 
 def rollup_total(engine: Engine) -> tuple[int, int]:

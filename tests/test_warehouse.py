@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
+import polars as pl
 import pytest
-from sqlalchemy import Engine, inspect, select, text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    Double,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    insert,
+    inspect,
+    select,
+    text,
+)
 
+from queries.bulk import fetch_frame
 from queries.schema import CONTRACT_TABLES, complaints, create_schema, metadata
 from queries.warehouse import (
     DEFAULT_DB_URL,
@@ -59,3 +76,42 @@ def test_unreachable_warehouse_gives_a_readable_error() -> None:
         check_connection(engine)
     assert "secret" not in str(error.value)
     assert describe_url("postgresql+psycopg://u:secret@h/db") == "postgresql+psycopg://u:***@h/db"
+
+
+def test_fetched_frames_keep_nulls_empty_text_booleans_dates_and_floats(any_engine: Engine) -> None:
+    # PostgreSQL results arrive as CSV through COPY: NULL and '' must stay apart, 't'/'f' must
+    # become booleans and floats must keep every digit, as DuckDB and SQLite return them.
+    probe = Table(
+        "fetch_probe",
+        MetaData(),
+        Column("k", Integer),
+        Column("label", String),
+        Column("flag", Boolean),
+        Column("day", Date),
+        Column("value", Double),
+    )
+    rows = [
+        {"k": 1, "label": None, "flag": True, "day": date(2026, 9, 30), "value": 0.1 + 0.2},
+        {"k": 2, "label": "", "flag": False, "day": None, "value": 1e-300},
+        {
+            "k": 3,
+            "label": 'a "quoted", text\nline',
+            "flag": None,
+            "day": date(1999, 1, 1),
+            "value": None,
+        },
+    ]
+    with any_engine.begin() as connection:
+        probe.create(connection)
+        connection.execute(insert(probe), rows)
+        schema = {
+            "k": pl.Int64(),
+            "label": pl.String(),
+            "flag": pl.Boolean(),
+            "day": pl.Date(),
+            "value": pl.Float64(),
+        }
+        frame = fetch_frame(
+            connection, select(probe).where(probe.c.k <= 3).order_by(probe.c.k), schema
+        )
+    assert frame.to_dicts() == rows
