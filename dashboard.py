@@ -5,7 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.auth import pages_for, session_user, sign_in_gate
-from pages.common import engine_for, language_picker, release_engine, t, warehouse_url
+from pages.common import (
+    engine_for,
+    freeze_startup_objects,
+    language_picker,
+    release_engine,
+    t,
+    warehouse_url,
+)
 from queries.schema import missing_tables
 from queries.warehouse import (
     DEFAULT_WAREHOUSE_PATH,
@@ -17,6 +24,7 @@ from queries.warehouse import (
 from sample_data.load import ensure_sample_warehouse
 
 st.set_page_config(page_title="Complaint Radar", page_icon=":material/radar:", layout="wide")
+freeze_startup_objects()
 
 
 def prepare_sample_warehouse() -> None:

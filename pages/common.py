@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import gc
+import logging
+import os
 import re
+import threading
 from datetime import date
 
 import networkx as nx
@@ -27,12 +30,32 @@ from scoring.links import propose_links
 from scoring.network import build_graph
 from scoring.quarters import Quarter, parse_quarter, quarters_between
 
+LOGGER = logging.getLogger(__name__)
 DATA_TTL_SECONDS = 600
+WARM_UP_VAR = "RADAR_WARM_UP"  # "0" turns the start-up warm-up off
 LANGUAGE_KEY = "radar.language"
 QUARTER_KEY = "radar.quarter"
 SYNCED_KEY = "radar.quarter_in_url"
 WEIGHT_KEY_PREFIX = "radar.weight."
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+_startup_frozen = False
+
+
+def freeze_startup_objects() -> None:
+    """Exempt the objects the imports created from the garbage collector, once per process.
+
+    Streamlit, pandas, scipy and duckdb-engine leave ~190,000 long-lived objects (protobuf
+    descriptors, modules, functions) that every full collection traverses again: 100-200 ms
+    each time it runs, which a busy rerun triggers. Freezing them keeps collections to the
+    objects reruns create. Garbage is collected first so that nothing collectable is frozen.
+    """
+    global _startup_frozen
+    if not _startup_frozen:
+        _startup_frozen = True
+        gc.collect()
+        gc.freeze()
 
 
 def use_page_router() -> None:
@@ -62,6 +85,7 @@ def engine_for(url: str) -> Engine:
 
 def release_engine(url: str) -> None:
     """Close the read-only engine's connections (so a DuckDB file can be opened for writing)."""
+    wait_for_warm_up(url)
     engine_for(url).dispose()
     engine_for.clear()
     # Engines dropped from the cache earlier (a Retry, a cleared cache) close their DuckDB
@@ -139,13 +163,25 @@ def filter_options(url: str) -> dict[str, list[str]]:
     return aggregates.filter_options(engine_for(url))
 
 
-@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=24)
+# The scoring frames are cached as shared resources, not as data: st.cache_data pickles a value
+# when it is stored and unpickles a fresh copy on every hit, which for 50,000 firms costs more
+# than re-ranking them. Polars frames are immutable, so sharing one object between sessions is
+# safe as long as nobody assigns into it (nothing does: every step returns a new frame).
+
+
+# Few entries: at 10M complaints one date's inputs hold ~120 MB, and once its factors are cached
+# only the group ranking reads them again (recomputed in about a second if evicted).
+@st.cache_resource(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=2)
 def inputs_for(url: str, as_of: date) -> ScoringInputs:
     """The warehouse aggregates a score reads, as of a date (small: firm x month)."""
     return fetch_scoring_inputs(engine_for(url), as_of, scoring_config())
 
 
-@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=24)
+# Background refresh: when the TTL expires, sessions keep the previous factors while new ones
+# are computed, so no interaction ever waits for the warehouse because ten minutes went by.
+@st.cache_resource(
+    ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=24, refresh_mode="background"
+)
 def factors_for(url: str, as_of: date) -> pl.DataFrame:
     """Every firm's factors as of a date: the expensive step, computed once per date."""
     return compute_factors(inputs_for(url, as_of), scoring_config())
@@ -156,12 +192,30 @@ def ranking_for(url: str, as_of: date, weights: tuple[tuple[str, float], ...] = 
     return _ranking(url, as_of, weights, language())
 
 
-@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=64)
+# ~37 MB per entry at 50,000 firms: a profile's eight-quarter history and a dozen slider
+# positions fit; more would put the server's memory over its 1.5 GB budget.
+@st.cache_resource(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=24)
 def _ranking(
     url: str, as_of: date, weights: tuple[tuple[str, float], ...], language: str
 ) -> pl.DataFrame:
     """Re-ranked from cached factors (no warehouse) for a date, weights and language."""
     return combine(factors_for(url, as_of), dict(weights) or None, scoring_config(), language)
+
+
+@st.cache_resource(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=64)
+def quarter_standings(
+    url: str, as_of: date, weights: tuple[tuple[str, float], ...]
+) -> pl.DataFrame:
+    """Every firm's rank, score, tier and complaints as of a date, for a profile's history.
+
+    Slim on purpose: at 50,000 firms this is ~2 MB where a full ranking with its evidence is
+    ~37 MB and its factors ~39 MB; caching those for a history's eight quarters took the server
+    past 2 GB. The inputs (~120 MB) and factors are computed here and dropped, not cached.
+    """
+    config = scoring_config()
+    inputs = fetch_scoring_inputs(engine_for(url), as_of, config)  # not cached either
+    ranked = combine(compute_factors(inputs, config), dict(weights) or None, config)
+    return ranked.select("company_id", "rank", "score", "tier", "complaints")
 
 
 def group_ranking_for(
@@ -172,7 +226,7 @@ def group_ranking_for(
     return _group_ranking(url, as_of, weights, language())
 
 
-@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=24)
+@st.cache_resource(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=24)
 def _group_ranking(
     url: str, as_of: date, weights: tuple[tuple[str, float], ...], language: str
 ) -> pl.DataFrame:
@@ -219,9 +273,73 @@ def record_link_decision(url: str, **decision: str) -> None:
         network.record_link_decision(writer, **decision)
     finally:
         writer.dispose()
-    for cached in (link_suggestions, inputs_for, factors_for, _ranking, _group_ranking):
+    link_suggestions.clear()
+    forget_scores()
+
+
+_warm_ups: dict[str, threading.Thread] = {}
+_warm_ups_lock = threading.Lock()
+
+
+def warm_up(url: str) -> None:
+    """Start computing the default target list in the background, once per warehouse.
+
+    The sign-in gate calls this once the form is drawn: the factors of the latest quarter are the
+    slow part of the first page, and they are ready or well on the way by the time the user has
+    typed a password. Nothing is shown; the caches fill as a page would fill
+    them, and a page that asks meanwhile waits for the same computation, not for a second one.
+    RADAR_WARM_UP=0 turns it off.
+    """
+    if os.environ.get(WARM_UP_VAR, "1") == "0":
+        return
+    with _warm_ups_lock:
+        if url in _warm_ups:
+            return
+        thread = threading.Thread(target=_warm, args=(url,), name="radar-warm-up", daemon=True)
+        _warm_ups[url] = thread
+        thread.start()
+
+
+def _warm(url: str) -> None:
+    """The latest quarter's ranking with the configured weights, computed into the caches."""
+    try:
+        quarters = available_quarters(url)
+        if quarters:
+            defaults = scoring_config().weights.as_dict()
+            weights = tuple((factor, float(defaults[factor])) for factor in FACTORS)
+            # The same key as the target list's first run (its sliders at their defaults).
+            _ranking(url, quarters[-1].end, weights, default_language())
+    except Exception:  # the page computes it again and shows the error in its own words
+        LOGGER.warning("warming the target list failed", exc_info=True)
+
+
+def wait_for_warm_up(url: str | None = None) -> None:
+    """Block until a running warm-up of this warehouse (of every one: None) is done: it holds
+    a connection, and DuckDB opens a file for writing only once every reader is closed."""
+    with _warm_ups_lock:
+        threads = [thread for key, thread in _warm_ups.items() if url in (None, key)]
+    for thread in threads:
+        if thread is not threading.current_thread():
+            thread.join()
+
+
+def forget_scores() -> None:
+    """Drop every cached score and network view (after the warehouse changed)."""
+    for cached in (
+        inputs_for,
+        factors_for,
+        _ranking,
+        quarter_standings,
+        _group_ranking,
+        company_graph,
+    ):
         cached.clear()
-    company_graph.clear()
+
+
+def forget_warehouse_data() -> None:
+    """Drop everything cached from the warehouse: after a load, nothing may show old data."""
+    st.cache_data.clear()
+    forget_scores()
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=64)

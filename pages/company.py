@@ -26,6 +26,7 @@ from pages.common import (
     language,
     plain,
     quarter_picker,
+    quarter_standings,
     ranking_for,
     recent_complaints,
     response_histogram,
@@ -275,7 +276,11 @@ st.plotly_chart(response, key="company.response_chart")
 st.subheader(t("company.history"))
 past = [q for q in available_quarters(url) if q <= quarter][-HISTORY_QUARTERS:]
 weights = weight_values()
-history = firm_history({q.label: ranking_for(url, q.end, weights) for q in past}, company_id)
+# The quarter shown is ranked already; earlier ones need only each firm's standing.
+history = firm_history(
+    {q.label: ranked if q.end == as_of else quarter_standings(url, q.end, weights) for q in past},
+    company_id,
+)
 if history.height:
     trend = go.Figure(
         go.Scatter(

@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 from pages.auth import log_action, require_role
-from pages.common import plain, release_engine, t, warehouse_url
+from pages.common import forget_warehouse_data, plain, release_engine, t, warehouse_url
 from privacy.masking import mask_frame
 from queries.audit import AuditError
 from queries.ingest import FORMATS, IngestError, IngestResult, SourceFileError, ingest_at
@@ -68,7 +68,7 @@ def submit() -> None:
         saved = Path(folder) / name
         saved.write_bytes(upload.getbuffer())
         outcome = load(saved)
-    st.cache_data.clear()  # the warehouse changed (or a failed run was logged)
+    forget_warehouse_data()  # the warehouse changed (or a failed run was logged)
     try:
         if isinstance(outcome, str):
             log_action("ingest", name, outcome="failed", detail=outcome[:500])

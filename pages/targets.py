@@ -1,4 +1,10 @@
-"""The ranked target list: filters, weight sliders, factor contributions, downloads."""
+"""The ranked target list: filters, weight sliders, factor contributions, downloads.
+
+Everything below the heading is one fragment: moving a weight slider, changing a filter, paging
+or selecting a row reruns only the list, not the dashboard's frame. The grid gets one page of
+rows (the browser redraws a 50,000-row grid slowly); search, filters and downloads still cover
+every ranked firm.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ import polars as pl
 import streamlit as st
 
 from access.roles import allows, may
-from pages.auth import audited_download, reason_input, require_role
+from pages.auth import audited_download, reason_input, require_role, session_user
 from pages.common import (
     WEIGHT_KEY_PREFIX,
     factor_label,
@@ -25,15 +31,16 @@ from queries.filters import ComplaintFilter
 from scoring.combine import LEAD_COLUMNS
 from scoring.config import FACTORS
 from scoring.exports import csv_bytes, xlsx_bytes
+from scoring.quarters import Quarter
 from scoring.summaries import TIERS
-from scoring.windows import scoring_windows
-
-user = require_role("viewer")
-can_open_profiles = allows(user.role, "analyst")
+from scoring.windows import Windows, scoring_windows
 
 TABLE_KEY = "targets.table"
 FILTER_PREFIX = "targets.filter."
+PAGE_KEY = "targets.page"
+PAGE_ROWS = 250
 
+require_role("viewer")
 url = warehouse_url()
 quarter = quarter_picker(url)
 if quarter is None:
@@ -46,160 +53,218 @@ as_of = st.sidebar.date_input(
 windows = scoring_windows(as_of)
 st.caption(t("targets.window", start=windows.current_start, end=windows.current_end))
 
-defaults = scoring_config().weights.as_dict()
-with st.sidebar.expander(t("targets.weights"), expanded=False):
-    st.caption(t("targets.weights_help"))
-    for factor in FACTORS:
-        st.slider(
-            factor_label(factor),
-            min_value=0.0,
-            max_value=5.0,
-            step=0.25,
-            value=float(defaults[factor]),
-            key=WEIGHT_KEY_PREFIX + factor,
-        )
 
-    def reset_weights() -> None:
+def weight_sliders() -> None:
+    """The factor weights in the sidebar, with a reset button."""
+    defaults = scoring_config().weights.as_dict()
+    with st.sidebar.expander(t("targets.weights"), expanded=False):
+        st.caption(t("targets.weights_help"))
         for factor in FACTORS:
-            st.session_state[WEIGHT_KEY_PREFIX + factor] = float(defaults[factor])
+            st.slider(
+                factor_label(factor),
+                min_value=0.0,
+                max_value=5.0,
+                step=0.25,
+                value=float(defaults[factor]),
+                key=WEIGHT_KEY_PREFIX + factor,
+            )
 
-    st.button(t("targets.reset"), on_click=reset_weights, key="targets.reset")
+        def reset_weights() -> None:
+            for factor in FACTORS:
+                st.session_state[WEIGHT_KEY_PREFIX + factor] = float(defaults[factor])
 
-options = filter_options(url)
-any_value = t("targets.any")
-with st.expander(t("targets.filters"), expanded=True):
-    chosen: dict[str, str | None] = {}
-    for column, name in zip(
-        st.columns(4), ("industry", "statute", "product", "region"), strict=True
-    ):
-        chosen[name] = column.selectbox(
-            t(f"targets.{name}"),
-            [None, *options[name]],
-            format_func=lambda v: any_value if v is None else v,
-            key=FILTER_PREFIX + name,
+        st.button(t("targets.reset"), on_click=reset_weights, key="targets.reset")
+
+
+def filtered(ranked: pl.DataFrame, windows: Windows) -> pl.DataFrame:
+    """The ranked firms that pass the filters the user chose (every firm, not one page)."""
+    options = filter_options(url)
+    any_value = t("targets.any")
+    with st.expander(t("targets.filters"), expanded=True):
+        chosen: dict[str, str | None] = {}
+        for column, name in zip(
+            st.columns(4), ("industry", "statute", "product", "region"), strict=True
+        ):
+            chosen[name] = column.selectbox(
+                t(f"targets.{name}"),
+                [None, *options[name]],
+                format_func=lambda v: any_value if v is None else v,
+                key=FILTER_PREFIX + name,
+            )
+        industry, statute, product, region = (
+            chosen[n] for n in ("industry", "statute", "product", "region")
         )
-    industry, statute, product, region = (
-        chosen[n] for n in ("industry", "statute", "product", "region")
+        fifth, sixth = st.columns([3, 1])
+        tiers = fifth.multiselect(
+            t("targets.tier"),
+            list(TIERS),
+            default=list(TIERS[:3]),
+            format_func=tier_label,
+            key=FILTER_PREFIX + "tiers",
+        )
+        min_complaints = sixth.number_input(
+            t("targets.min_complaints"),
+            min_value=0,
+            value=0,
+            step=5,
+            key=FILTER_PREFIX + "min_complaints",
+        )
+        if statute or product or region:
+            st.caption(t("targets.selection_note"))
+    needle = st.text_input(
+        t("targets.search"), key=FILTER_PREFIX + "search", help=t("targets.search_help")
     )
-    fifth, sixth = st.columns([3, 1])
-    tiers = fifth.multiselect(
-        t("targets.tier"),
-        list(TIERS),
-        default=list(TIERS[:3]),
-        format_func=tier_label,
-        key=FILTER_PREFIX + "tiers",
-    )
-    min_complaints = sixth.number_input(
-        t("targets.min_complaints"),
-        min_value=0,
-        value=0,
-        step=5,
-        key=FILTER_PREFIX + "min_complaints",
-    )
+    shown = ranked
+    if industry:
+        shown = shown.filter(pl.col("industry") == industry)
+    if tiers:
+        shown = shown.filter(pl.col("tier").is_in(tiers))
+    if min_complaints:
+        shown = shown.filter(pl.col("complaints") >= min_complaints)
+    if needle.strip():
+        wanted = needle.strip().lower()
+        shown = shown.filter(
+            pl.col("name").str.to_lowercase().str.contains(wanted, literal=True)
+            | pl.col("company_id").str.to_lowercase().str.contains(wanted, literal=True)
+        )
     if statute or product or region:
-        st.caption(t("targets.selection_note"))
+        in_slice = slice_counts(
+            url,
+            ComplaintFilter(
+                start=windows.current_start,
+                end=windows.current_end,
+                statute=statute,
+                product=product,
+                region=region,
+            ),
+        ).rename({"complaints": "in_selection"})
+        shown = shown.join(in_slice, on="company_id", how="inner")
+    return shown
 
-ranked = ranking_for(url, as_of, weight_values())
-shown = ranked
-if industry:
-    shown = shown.filter(pl.col("industry") == industry)
-if tiers:
-    shown = shown.filter(pl.col("tier").is_in(tiers))
-if min_complaints:
-    shown = shown.filter(pl.col("complaints") >= min_complaints)
-if statute or product or region:
-    in_slice = slice_counts(
-        url,
-        ComplaintFilter(
-            start=windows.current_start,
-            end=windows.current_end,
-            statute=statute,
-            product=product,
-            region=region,
+
+def one_page(shown: pl.DataFrame) -> pl.DataFrame:
+    """The rows of the page the user picked (a page picker appears only past one page)."""
+    pages = -(-shown.height // PAGE_ROWS)
+    if pages <= 1:
+        return shown
+    page = st.selectbox(
+        t("targets.pages"),
+        range(pages),
+        format_func=lambda i: t(
+            "targets.page",
+            first=i * PAGE_ROWS + 1,
+            last=min((i + 1) * PAGE_ROWS, shown.height),
+            total=shown.height,
         ),
-    ).rename({"complaints": "in_selection"})
-    shown = shown.join(in_slice, on="company_id", how="inner")
+        key=PAGE_KEY,
+    )
+    return shown.slice(page * PAGE_ROWS, PAGE_ROWS)
 
-st.caption(t("targets.count", shown=f"{shown.height:,}", total=f"{ranked.height:,}"))
-if shown.height == 0:
-    st.info(t("targets.empty"))
-    st.stop()
 
-contribution_columns = [f"{factor}_contribution" for factor in FACTORS]
-lead = [name for name in LEAD_COLUMNS if name != "explanation"]
-extra = ["in_selection"] if "in_selection" in shown.columns else []
-display = shown.select(*lead, *extra, *contribution_columns, "explanation").with_columns(
-    pl.col("tier").replace_strict(
-        {tier: tier_label(tier) for tier in TIERS}, default=pl.col("tier")
-    )
-)
-top_score = max(float(ranked["score"].max() or 0.0), 1e-9)
-column_config = {
-    "rank": st.column_config.NumberColumn(t("col.rank"), width="small"),
-    "company_id": t("col.company_id"),
-    "name": t("col.name"),
-    "industry": t("col.industry"),
-    "score": st.column_config.NumberColumn(t("col.score"), format="%.2f"),
-    "tier": t("col.tier"),
-    "complaints": st.column_config.NumberColumn(t("col.complaints"), format="localized"),
-    "growth": st.column_config.NumberColumn(t("col.growth"), format="%.2fx"),
-    "unresolved_rate": st.column_config.NumberColumn(t("col.unresolved_rate"), format="percent"),
-    "in_selection": t("col.in_selection"),
-    "explanation": st.column_config.TextColumn(t("col.explanation"), width="large"),
-}
-for factor in FACTORS:
-    column_config[f"{factor}_contribution"] = st.column_config.ProgressColumn(
-        factor_label(factor), min_value=0.0, max_value=top_score, format="%.2f"
-    )
+def column_config(top_score: float) -> dict[str, object]:
+    """Headers in the user's language, formats, and contribution bars scaled to the top score."""
+    config: dict[str, object] = {
+        "rank": st.column_config.NumberColumn(t("col.rank"), width="small"),
+        "company_id": t("col.company_id"),
+        "name": t("col.name"),
+        "industry": t("col.industry"),
+        "score": st.column_config.NumberColumn(t("col.score"), format="%.2f"),
+        "tier": t("col.tier"),
+        "complaints": st.column_config.NumberColumn(t("col.complaints"), format="localized"),
+        "growth": st.column_config.NumberColumn(t("col.growth"), format="%.2fx"),
+        "unresolved_rate": st.column_config.NumberColumn(
+            t("col.unresolved_rate"), format="percent"
+        ),
+        "in_selection": t("col.in_selection"),
+        "explanation": st.column_config.TextColumn(t("col.explanation"), width="large"),
+    }
+    for factor in FACTORS:
+        config[f"{factor}_contribution"] = st.column_config.ProgressColumn(
+            factor_label(factor), min_value=0.0, max_value=top_score, format="%.2f"
+        )
+    return config
 
-if can_open_profiles:
-    st.caption(t("targets.select_hint"))
-event = st.dataframe(
-    display,
-    hide_index=True,
-    key=TABLE_KEY,
-    on_select="rerun" if can_open_profiles else "ignore",
-    selection_mode="single-row",
-    column_config=column_config,
-    height=560,
-)
-selected_rows = event.selection.rows if can_open_profiles and event is not None else []
-if selected_rows:
-    company_id = display["company_id"][selected_rows[0]]
-    st.switch_page(
-        f"pages/{COMPANY_PAGE}.py", query_params={"id": company_id, "quarter": quarter.label}
-    )
 
-export = shown.select(
-    *lead,
-    *extra,
-    *[c for f in FACTORS for c in (f"{f}_factor", f"{f}_contribution")],
-    "explanation",
-)
-if not may(user.role, "export"):
-    st.caption(t("export.needs_role"))
-    st.stop()
-reason = reason_input("targets.export_reason")
-left, right = st.columns(2)
-file_stem = f"targets_{quarter.label}_{as_of.isoformat()}"
-detail = f"{export.height} firms, as of {as_of.isoformat()}"
-with left:
-    audited_download(
-        t("targets.download_csv"),
-        lambda: csv_bytes(export),
-        file_name=f"{file_stem}.csv",
-        mime="text/csv",
-        key="targets.download_csv",
-        reason=reason,
-        detail=detail,
+@st.fragment
+def target_list(quarter: Quarter, windows: Windows) -> None:
+    """Weights, filters, one page of the ranked list, row selection and downloads."""
+    user = session_user(url)
+    if user is None or not allows(user.role, "viewer"):
+        st.rerun()  # signed out or demoted meanwhile: the full run shows why
+    can_open_profiles = allows(user.role, "analyst")
+    weight_sliders()
+    ranked = ranking_for(url, as_of, weight_values())
+    shown = filtered(ranked, windows)
+    st.caption(t("targets.count", shown=f"{shown.height:,}", total=f"{ranked.height:,}"))
+    if shown.height == 0:
+        st.info(t("targets.empty"))
+        return
+
+    lead = [name for name in LEAD_COLUMNS if name != "explanation"]
+    extra = ["in_selection"] if "in_selection" in shown.columns else []
+    contributions = [f"{factor}_contribution" for factor in FACTORS]
+    display = (
+        one_page(shown)
+        .select(*lead, *extra, *contributions, "explanation")
+        .with_columns(
+            pl.col("tier").replace_strict(
+                {tier: tier_label(tier) for tier in TIERS}, default=pl.col("tier")
+            )
+        )
     )
-with right:
-    audited_download(
-        t("targets.download_xlsx"),
-        lambda: xlsx_bytes(export, sheet=quarter.label),
-        file_name=f"{file_stem}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="targets.download_xlsx",
-        reason=reason,
-        detail=detail,
+    if can_open_profiles:
+        st.caption(t("targets.select_hint"))
+    event = st.dataframe(
+        display,
+        hide_index=True,
+        key=TABLE_KEY,
+        on_select="rerun" if can_open_profiles else "ignore",
+        selection_mode="single-row",
+        column_config=column_config(max(float(ranked["score"].max() or 0.0), 1e-9)),
+        height=560,
     )
+    selected_rows = event.selection.rows if can_open_profiles and event is not None else []
+    if selected_rows:
+        company_id = display["company_id"][selected_rows[0]]
+        st.switch_page(
+            f"pages/{COMPANY_PAGE}.py", query_params={"id": company_id, "quarter": quarter.label}
+        )
+
+    if not may(user.role, "export"):
+        st.caption(t("export.needs_role"))
+        return
+    export = shown.select(
+        *lead,
+        *extra,
+        *[c for f in FACTORS for c in (f"{f}_factor", f"{f}_contribution")],
+        "explanation",
+    )
+    if export.height > display.height:
+        st.caption(t("targets.export_note", count=export.height))
+    reason = reason_input("targets.export_reason")
+    left, right = st.columns(2)
+    file_stem = f"targets_{quarter.label}_{as_of.isoformat()}"
+    detail = f"{export.height} firms, as of {as_of.isoformat()}"
+    with left:
+        audited_download(
+            t("targets.download_csv"),
+            lambda: csv_bytes(export),
+            file_name=f"{file_stem}.csv",
+            mime="text/csv",
+            key="targets.download_csv",
+            reason=reason,
+            detail=detail,
+        )
+    with right:
+        audited_download(
+            t("targets.download_xlsx"),
+            lambda: xlsx_bytes(export, sheet=quarter.label),
+            file_name=f"{file_stem}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key="targets.download_xlsx",
+            reason=reason,
+            detail=detail,
+        )
+
+
+target_list(quarter, windows)

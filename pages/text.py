@@ -255,6 +255,20 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Select a row to open the firm's profile.",
         "ko": "행을 선택하면 사업자 프로필이 열립니다.",
     },
+    "targets.search": {"en": "Find a firm (name or id)", "ko": "사업자 찾기 (이름 또는 ID)"},
+    "targets.search_help": {
+        "en": "Searches every ranked firm that passes the filters, not only the rows shown.",
+        "ko": "표시된 행뿐 아니라 필터를 통과한 모든 사업자에서 찾습니다.",
+    },
+    "targets.page": {
+        "en": "Rows {first:,}-{last:,} of {total:,}",
+        "ko": "{total:,}개 중 {first:,}-{last:,}행",
+    },
+    "targets.pages": {"en": "Rows shown", "ko": "표시할 행"},
+    "targets.export_note": {
+        "en": "Downloads hold all {count:,} firms that pass the filters, not only this page.",
+        "ko": "내려받기에는 이 페이지만이 아니라 필터를 통과한 사업자 {count:,}곳이 모두 담깁니다.",
+    },
     "targets.download_csv": {"en": "Download CSV", "ko": "CSV 내려받기"},
     "targets.download_xlsx": {"en": "Download XLSX", "ko": "XLSX 내려받기"},
     "targets.selection_note": {

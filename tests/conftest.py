@@ -134,6 +134,9 @@ def fresh_streamlit_caches() -> Iterator[None]:
     st.cache_data.clear()
     st.cache_resource.clear()
     yield
+    from pages.common import wait_for_warm_up
+
+    wait_for_warm_up()  # a warm-up still running would fill the caches again after clearing
     st.cache_data.clear()
     st.cache_resource.clear()
     # The dashboard's cached engines hold read-only DuckDB connections until collected, and

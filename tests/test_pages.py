@@ -18,8 +18,9 @@ from scoring.combine import combine
 from scoring.config import load_config
 from scoring.factors import compute_factors
 from scoring.quarters import last_full_quarter
-from scoring.summaries import headline, industry_table
+from scoring.summaries import TIERS, headline, industry_table
 from tests.signin import open_dashboard
+from tests.test_access_pages import capture_downloads
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 PHONE = re.compile(r"01[016789][-. ]?\d{3,4}[-. ]?\d{4}")
@@ -104,6 +105,69 @@ def test_target_list_filters_by_industry_and_says_when_empty(monkeypatch, sample
     assert "No firm matches these filters." in [info.value for info in app.info]
 
 
+def test_target_list_pages_through_every_firm_and_exports_them_all(monkeypatch, sample) -> None:
+    downloads = capture_downloads(monkeypatch)
+    app = open_page(monkeypatch, sample["url"], "targets")
+    app.multiselect(key="targets.filter.tiers").set_value(list(TIERS)).run()
+    ranked = sample["ranked"]
+    pages = app.selectbox(key="targets.page")
+    assert len(pages.options) == 2 and pages.options[-1].endswith(f"of {ranked.height:,}")
+    first = list(app.dataframe[0].value["company_id"])
+    pages.set_value(1).run()
+    second = list(app.dataframe[0].value["company_id"])
+    assert len(first) > len(second) > 0
+    assert first + second == ranked["company_id"].to_list()
+    assert list(app.dataframe[0].value["rank"]) == ranked["rank"].to_list()[len(first) :]
+    app.text_input(key="targets.export_reason").input("checking the full export of issue 6").run()
+    exported = pl.read_csv(downloads["targets.download_csv"]["data"]())
+    assert exported["company_id"].to_list() == ranked["company_id"].to_list()
+
+
+def test_search_finds_a_firm_on_any_page(monkeypatch, sample) -> None:
+    app = open_page(monkeypatch, sample["url"], "targets")
+    app.multiselect(key="targets.filter.tiers").set_value(list(TIERS)).run()
+    last = sample["ranked"].row(-1, named=True)
+    assert last["company_id"] not in set(app.dataframe[0].value["company_id"])
+    needle = last["name"][1:6].upper()
+    app.text_input(key="targets.filter.search").input(needle).run()
+    table = app.dataframe[0].value
+    assert last["company_id"] in set(table["company_id"])
+    assert all(needle.lower() in name.lower() for name in table["name"])
+    app.text_input(key="targets.filter.search").input(last["company_id"].lower()).run()
+    assert list(app.dataframe[0].value["company_id"]) == [last["company_id"]]
+
+
+def test_the_first_ranking_is_computed_while_the_user_signs_in(monkeypatch, tmp_path) -> None:
+    import pages.common
+    from tests.signin import ensure_account, sign_in
+
+    url = f"duckdb:///{tmp_path / 'warm.duckdb'}"
+    engine = make_engine(url)
+    generate_warehouse(engine, companies=150, complaints=8000, seed=8)
+    engine.dispose()
+    calls: list[date] = []
+
+    def counted(inputs, config):  # noqa: ANN001, ANN202
+        calls.append(inputs.as_of)
+        return compute_factors(inputs, config)
+
+    monkeypatch.setattr(pages.common, "compute_factors", counted)
+    ensure_account(url, "test-admin", "admin")
+    monkeypatch.setenv("RADAR_DB_URL", url)
+    monkeypatch.setenv("RADAR_LANG", "en")
+    app = AppTest.from_file("../dashboard.py", default_timeout=120)
+    app.run()  # the sign-in form: nothing shown yet, the warm-up starts
+    assert app.header[0].value == "Sign in"
+    pages.common.wait_for_warm_up(url)
+    assert len(calls) == 1
+    sign_in(app, "test-admin")
+    app.switch_page("pages/targets.py").run()
+    assert not app.exception
+    assert len(app.dataframe[0].value) > 0
+    assert calls == [calls[0]]  # the page used the warmed factors: none computed again
+    assert app.header[0].value.endswith(last_full_quarter(calls[0]).label)
+
+
 def test_company_profile_from_a_deep_link(monkeypatch, sample) -> None:
     top = sample["ranked"].row(0, named=True)
     app = open_page(
@@ -118,6 +182,34 @@ def test_company_profile_from_a_deep_link(monkeypatch, sample) -> None:
     assert len(recent) > 0
     narratives = [text for text in recent["narrative"] if isinstance(text, str) and text]
     assert narratives and not any(PHONE.search(text) for text in narratives)
+
+
+def test_profile_history_ranks_the_firm_in_each_past_quarter(monkeypatch, sample) -> None:
+    from scoring.profile import firm_history
+    from scoring.quarters import quarters_between
+
+    top = sample["ranked"].row(0, named=True)
+    quarter = sample["quarter"]
+    app = open_page(
+        monkeypatch, sample["url"], "company", id=top["company_id"], quarter=quarter.label
+    )
+    engine = make_engine(sample["url"], read_only=True)
+    summary = aggregates.warehouse_summary(engine)
+    past = [q for q in quarters_between(summary["first_received"], quarter.end) if q <= quarter]
+    config = sample["config"]
+    rankings = {
+        q.label: combine(
+            compute_factors(fetch_scoring_inputs(engine, q.end, config), config), None, config
+        )
+        for q in past[-8:]
+    }
+    engine.dispose()
+    expected = firm_history(rankings, top["company_id"])
+    shown = next(frame.value for frame in app.dataframe if "firms" in frame.value.columns)
+    assert len(past) > 1 and list(shown["quarter"]) == expected["quarter"].to_list()
+    assert list(shown["rank"]) == expected["rank"].to_list()
+    assert list(shown["score"]) == pytest.approx(expected["score"].to_list())
+    assert list(shown["firms"]) == expected["firms"].to_list()
 
 
 def test_unknown_company_says_so(monkeypatch, sample) -> None:
