@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 import polars as pl  # noqa: E402
-from sqlalchemy import Engine, select  # noqa: E402
+from sqlalchemy import Engine, func, inspect, select, text  # noqa: E402
 
 from queries import schema  # noqa: E402
 from queries.bulk import fetch_frame  # noqa: E402
@@ -261,8 +261,6 @@ def bench_ingest(size: str, path: Path, folder: Path) -> list[Row]:
 
 def same_complaints(source: Engine, target: Engine) -> bool:
     """Whether the target warehouse already holds as many complaints as the source, rolled up."""
-    from sqlalchemy import func, inspect
-
     if "complaints" not in inspect(target).get_table_names():
         return False
     counted = select(func.count()).select_from(schema.complaints)
@@ -276,8 +274,6 @@ def same_complaints(source: Engine, target: Engine) -> bool:
 
 def bench_postgres(size: str, path: Path, folder: Path, pg_url: str, repeat: int) -> list[Row]:
     """Full re-rank on PostgreSQL after ingesting the same complaints there."""
-    from sqlalchemy import text
-
     source = make_engine(f"duckdb:///{path}")
     engine = make_engine(pg_url)
     if same_complaints(source, engine):

@@ -123,7 +123,14 @@ def maintained_deadlines(connection: Connection) -> list[int]:
 
 
 def rebuild_rollup(connection: Connection, deadline_days: int = DEFAULT_DEADLINE_DAYS) -> None:
-    """Recompute the whole rollup for one deadline from the complaints, and keep it from now on."""
+    """Recompute the whole rollup for one deadline, and the issue rollup, from the complaints;
+    ingest keeps both from now on."""
+    _rebuild_month_rollup(connection, deadline_days)
+    rebuild_issue_rollup(connection)
+
+
+def _rebuild_month_rollup(connection: Connection, deadline_days: int) -> None:
+    """Recompute the company x month rollup for one deadline from the complaints."""
     if deadline_days < 0:
         raise ValueError(f"deadline_days must be >= 0; got {deadline_days}.")
     table = company_month_rollup
@@ -135,7 +142,6 @@ def rebuild_rollup(connection: Connection, deadline_days: int = DEFAULT_DEADLINE
     connection.execute(
         insert(rollup_deadlines).values(deadline_days=deadline_days, built_at=datetime.now())
     )
-    rebuild_issue_rollup(connection)
 
 
 ISSUE_ROLLUP = "company_issue_rollup"
@@ -176,7 +182,8 @@ def rebuild_rollups(connection: Connection) -> list[int]:
     """Rebuild every maintained rollup (the default deadline's when there is none); their list."""
     deadlines = maintained_deadlines(connection) or [DEFAULT_DEADLINE_DAYS]
     for deadline_days in deadlines:
-        rebuild_rollup(connection, deadline_days)
+        _rebuild_month_rollup(connection, deadline_days)
+    rebuild_issue_rollup(connection)
     return deadlines
 
 
@@ -212,12 +219,16 @@ def refresh_rollups(connection: Connection, loaded: pl.DataFrame) -> None:
     try:
         bulk_insert(connection, stage, keys)
         table = company_month_rollup
-        in_rollup = exists().where(
-            and_(
-                stage.c.company_id == table.c.company_id,
-                stage.c.month_start == table.c.month_start,
+
+        def touched(rollup: Table) -> ColumnElement[bool]:
+            """The rollup's rows for a firm-month the loaded complaints fall in."""
+            return exists().where(
+                and_(
+                    stage.c.company_id == rollup.c.company_id,
+                    stage.c.month_start == rollup.c.month_start,
+                )
             )
-        )
+
         in_complaints = exists().where(
             and_(
                 stage.c.company_id == complaints.c.company_id,
@@ -226,21 +237,12 @@ def refresh_rollups(connection: Connection, loaded: pl.DataFrame) -> None:
         )
         for deadline_days in deadlines:
             connection.execute(
-                delete(table).where(table.c.deadline_days == deadline_days).where(in_rollup)
+                delete(table).where(table.c.deadline_days == deadline_days).where(touched(table))
             )
             _aggregate_into_rollup(connection, deadline_days, in_complaints)
         if has_issue_rollup(connection):
             issues = company_issue_rollup
-            connection.execute(
-                delete(issues).where(
-                    exists().where(
-                        and_(
-                            stage.c.company_id == issues.c.company_id,
-                            stage.c.month_start == issues.c.month_start,
-                        )
-                    )
-                )
-            )
+            connection.execute(delete(issues).where(touched(issues)))
             _aggregate_issues(connection, in_complaints)
         else:
             rebuild_issue_rollup(connection)
@@ -258,9 +260,8 @@ def company_month_counts(
     particular order: sorting ~900K firm-months by a text id would cost more than reading them.
     """
     full = ComplaintFilter(start=start, end=end)
-    whole_months = start.day == 1 and (end + timedelta(days=1)).day == 1
     with engine.connect() as connection:
-        if not whole_months or deadline_days not in maintained_deadlines(connection):
+        if not _whole_months(start, end) or deadline_days not in maintained_deadlines(connection):
             return company_period_counts(
                 engine,
                 period="month",
@@ -288,9 +289,8 @@ def company_issue_month_counts(engine: Engine, *, start: date, end: date) -> pl.
     """Complaints per company and issue received in [start, end], from the issue rollup when
     it is kept and the bounds are whole months, else from the complaints. No particular order.
     """
-    whole_months = start.day == 1 and (end + timedelta(days=1)).day == 1
     with engine.connect() as connection:
-        if whole_months and has_issue_rollup(connection):
+        if _whole_months(start, end) and has_issue_rollup(connection):
             r = company_issue_rollup.c
             query = (
                 select(r.company_id, r.issue, func.sum(r.complaints).label("complaints"))
@@ -301,6 +301,11 @@ def company_issue_month_counts(engine: Engine, *, start: date, end: date) -> pl.
             schema = {"company_id": pl.String(), "issue": pl.String(), "complaints": pl.Int64()}
             return fetch_frame(connection, query, schema)
     return company_issue_counts(engine, complaint_filter=ComplaintFilter(start=start, end=end))
+
+
+def _whole_months(start: date, end: date) -> bool:
+    """Whether [start, end] begins on a month's first day and ends on a month's last."""
+    return start.day == 1 and (end + timedelta(days=1)).day == 1
 
 
 def _month_start(day: date) -> date:
