@@ -12,6 +12,7 @@ from datetime import date
 import networkx as nx
 import polars as pl
 import streamlit as st
+from streamlit import runtime
 
 from pages.text import LANGUAGES, default_language, translate
 from queries import accounts, aggregates, audit, network, records
@@ -281,34 +282,39 @@ _warm_ups: dict[str, threading.Thread] = {}
 _warm_ups_lock = threading.Lock()
 
 
-def warm_up(url: str) -> None:
+def warm_up(url: str) -> bool:
     """Start computing the default target list in the background, once per warehouse.
 
-    The sign-in gate calls this once the form is drawn: the factors of the latest quarter are the
-    slow part of the first page, and they are ready or well on the way by the time the user has
-    typed a password. Nothing is shown; the caches fill as a page would fill
-    them, and a page that asks meanwhile waits for the same computation, not for a second one.
-    RADAR_WARM_UP=0 turns it off.
+    serve.py (the README's start command) calls this as the server starts, before any browser
+    connects; under a plain `streamlit run dashboard.py` the sign-in gate calls it once the form
+    is drawn. The factors of the latest quarter are the slow part of the first page. Nothing is
+    shown; the caches fill as a page would fill them, and a page that asks meanwhile waits for
+    the same computation, not for a second one. RADAR_WARM_UP=0 turns it off (returns False).
     """
     if os.environ.get(WARM_UP_VAR, "1") == "0":
-        return
+        return False
     with _warm_ups_lock:
-        if url in _warm_ups:
-            return
-        thread = threading.Thread(target=_warm, args=(url,), name="radar-warm-up", daemon=True)
-        _warm_ups[url] = thread
-        thread.start()
+        if url not in _warm_ups:
+            thread = threading.Thread(target=_warm, args=(url,), name="radar-warm-up", daemon=True)
+            _warm_ups[url] = thread
+            thread.start()
+    return True
 
 
 def _warm(url: str) -> None:
-    """The latest quarter's ranking with the configured weights, computed into the caches."""
+    """The latest quarter's ranking with the configured weights, computed into the caches,
+    then (once Streamlit runs) the summary and filter choices the target list shows with it."""
     try:
-        quarters = available_quarters(url)
+        # Uncached: serve.py starts this before Streamlit's runtime (and its data caches) exist.
+        quarters = quarters_in(aggregates.warehouse_summary(engine_for(url)))
         if quarters:
             defaults = scoring_config().weights.as_dict()
             weights = tuple((factor, float(defaults[factor])) for factor in FACTORS)
             # The same key as the target list's first run (its sliders at their defaults).
             _ranking(url, quarters[-1].end, weights, default_language())
+        if runtime.exists():  # serve.py fills these itself once the runtime is up
+            warehouse_summary(url)
+            filter_options(url)
     except Exception:  # the page computes it again and shows the error in its own words
         LOGGER.warning("warming the target list failed", exc_info=True)
 
@@ -522,7 +528,11 @@ class DashboardSource:
 
 def available_quarters(url: str) -> list[Quarter]:
     """Complete quarters the warehouse holds, oldest first."""
-    summary = warehouse_summary(url)
+    return quarters_in(warehouse_summary(url))
+
+
+def quarters_in(summary: dict[str, object]) -> list[Quarter]:
+    """Complete quarters between a warehouse summary's first and last complaint, oldest first."""
     first, last = summary["first_received"], summary["last_received"]
     if first is None or last is None:
         return []

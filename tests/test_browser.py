@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -96,16 +97,16 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     return {"url": url, "quarter": quarter, "ranked": ranked, "groups": groups, "graph": graph}
 
 
-def start_server(env: dict[str, str]) -> tuple[str, subprocess.Popen]:
+SERVE = [sys.executable, "serve.py"]  # as scripts/run_dashboard.sh starts it
+STREAMLIT_RUN = [sys.executable, "-m", "streamlit", "run", "dashboard.py"]
+
+
+def start_server(env: dict[str, str], command: list[str]) -> tuple[str, subprocess.Popen]:
     """A real Streamlit server on a free local port with the given environment."""
     port = free_port()
     process = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard.py",
+            *command,
             "--server.port",
             str(port),
             "--server.headless",
@@ -128,6 +129,22 @@ def start_server(env: dict[str, str]) -> tuple[str, subprocess.Popen]:
     return base, process
 
 
+def read_until(process: subprocess.Popen, marker: str, seconds: float = 120) -> list[str]:
+    """The lines a server printed up to the first that holds `marker` (or until the deadline);
+    a thread keeps reading its output afterwards, so the pipe never fills."""
+    lines: list[str] = []
+
+    def drain() -> None:
+        for line in process.stdout:  # type: ignore[union-attr]
+            lines.append(line)
+
+    threading.Thread(target=drain, daemon=True).start()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not any(marker in line for line in lines):
+        time.sleep(0.2)
+    return list(lines)
+
+
 def stop_server(process: subprocess.Popen) -> None:
     """Stop the server this test started."""
     process.terminate()
@@ -138,21 +155,31 @@ def stop_server(process: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(sample: dict[str, object]) -> Iterator[str]:
-    """The dashboard on the generated warehouse, which requires sign-in (one admin account)."""
+def served(sample: dict[str, object]) -> Iterator[tuple[str, list[str]]]:
+    """The dashboard on the generated warehouse, which requires sign-in (one admin account),
+    started by serve.py; with what it printed until it said it was ready, before any visit."""
     ensure_account(str(sample["url"]), USERNAME, "admin")
     env = {**os.environ, "RADAR_DB_URL": str(sample["url"]), "RADAR_LANG": "en"}
     env.pop("RADAR_AUDIT_DB_URL", None)
-    base, process = start_server(env)
+    env.pop("RADAR_WARM_UP", None)
+    base, process = start_server(env, SERVE)
     try:
-        yield base
+        yield base, read_until(process, "Ready:")
     finally:
         stop_server(process)
 
 
 @pytest.fixture(scope="module")
+def server(served: tuple[str, list[str]]) -> str:
+    """The address of the dashboard on the generated warehouse."""
+    return served[0]
+
+
+@pytest.fixture(scope="module")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The dashboard as `bash scripts/run_dashboard.sh` starts it: the embedded sample, no account.
+    """The dashboard on the embedded sample with no account, as a first start of
+    `bash scripts/run_dashboard.sh` gets it, but started the plain way (`streamlit run
+    dashboard.py`, which must keep working; its warm-up waits for the sign-in form).
 
     The accounts store is pointed at an empty file, so accounts a developer made locally for
     the sample warehouse do not turn the demo off.
@@ -161,7 +188,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {k: v for k, v in os.environ.items() if k != "RADAR_DB_URL"}
     env["RADAR_AUDIT_DB_URL"] = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'audit.sqlite'}"
     env["RADAR_LANG"] = "en"
-    base, process = start_server(env)
+    base, process = start_server(env, STREAMLIT_RUN)
     try:
         yield base
     finally:
@@ -234,6 +261,13 @@ def metric(page, label: str) -> str:  # noqa: ANN001
     """The value shown under a metric's label."""
     box = page.locator('[data-testid="stMetric"]', has_text=label).first
     return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def test_the_launcher_computes_the_target_list_before_the_first_visit(served) -> None:
+    _, printed = served
+    ready = [line for line in printed if "Ready:" in line]
+    assert ready, "".join(printed)[-2000:]
+    assert "target list computed" in ready[0]
 
 
 def test_select_a_firm_on_the_target_list_opens_its_profile(server, sample, page) -> None:
