@@ -25,7 +25,7 @@ from scoring.counts import firm_counts, firm_counts_for
 from scoring.network import successor_closure
 from scoring.phrases import LANGUAGES, action_name, action_past, fill
 from scoring.pooling import MEMBERS_BASIS, MIXED, pool_actions, pool_firms, pool_issues
-from scoring.windows import Windows, add_months, scoring_windows
+from scoring.windows import Windows, add_months, calibration_windows
 
 PHRASE_PREFIX = "_phrase_"
 
@@ -68,7 +68,7 @@ def compute_factors(
     """
     config = config or ScoringConfig()
     windows = config.windows(inputs.as_of)
-    baselines = [scoring_windows(end, 2) for end in (windows.previous_end, windows.year_ago_end)]
+    baselines = calibration_windows(windows)
     counts, *baseline_counts = firm_counts_for(
         inputs.companies, inputs.monthly, [windows, *baselines]
     )
