@@ -343,8 +343,9 @@ def posterior_quantile(
     n, e = _floats(count), _floats(expected)
     ok = np.isfinite(n) & np.isfinite(e) & (e >= 0) & (n >= 0)
     q, a1, r1, a2, r2 = _posterior_parts(np.where(ok, n, 0.0), np.where(ok, e, 0.0), prior)
-    x1 = in_parallel(special.gammaincinv, a1, prob) / r1
-    x2 = in_parallel(special.gammaincinv, a2, prob) / r2
+    # The shapes depend on the count alone, which takes a few hundred values over all firms.
+    x1 = per_distinct(special.gammaincinv, a1, prob) / r1
+    x2 = per_distinct(special.gammaincinv, a2, prob) / r2
     # A quantile can underflow to 0 for a near-zero shape; the search needs a positive bracket.
     lo = np.log(np.maximum(np.minimum(x1, x2), 1e-300))
     hi = np.log(np.maximum(np.maximum(x1, x2), 1e-300))

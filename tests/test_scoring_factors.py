@@ -15,7 +15,14 @@ from scoring import stats
 from scoring.combine import NOTHING_TO_EXPLAIN, combine
 from scoring.config import FACTORS, ScoringConfig
 from scoring.counts import CURRENT_COUNTS, firm_counts_for
-from scoring.factors import compute_factors, firm_counts, fit_priors, phrase_column, prepared
+from scoring.factors import (
+    compute_factors,
+    firm_counts,
+    fit_priors,
+    phrase_column,
+    prepared,
+    with_each_factor,
+)
 from scoring.phrases import LANGUAGES
 from scoring.windows import calibration_windows, scoring_windows
 from tests.test_scoring_properties import AS_OF, make_inputs
@@ -465,3 +472,15 @@ def test_combine_ranks_50000_firms_consistently() -> None:
     total = sum(ranked[f"{f}_contribution"] for f in FACTORS)
     assert np.allclose(total.to_numpy(), ranked["score"].to_numpy())
     assert ranked["score"].round(9).is_sorted(descending=True)
+
+
+def test_factors_computed_side_by_side_keep_each_firm_on_its_row() -> None:
+    frame = pl.DataFrame({"company_id": ["A", "B", "C"], "n": [1, 2, 3]})
+    doubled = with_each_factor(
+        frame,
+        lambda f: f.with_columns(twice=pl.col("n") * 2),
+        lambda f: f.with_columns(label=pl.col("company_id").str.to_lowercase()),
+    )
+    assert doubled.rows() == [("A", 1, 2, "a"), ("B", 2, 4, "b"), ("C", 3, 6, "c")]
+    with pytest.raises(ValueError, match="reordered"):
+        with_each_factor(frame, lambda f: f.reverse().with_columns(x=pl.col("n")))
