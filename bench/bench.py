@@ -349,14 +349,19 @@ def bench_dashboard(size: str, path: Path, repeat: int) -> list[Row]:
         pressing Sign in and from opening the page."""
         opened = time.perf_counter()
         page.goto(address)
+        # Typed once the form's run has finished, as a person would: a field filled while a
+        # run is still redrawing the form can lose its text, and the bench then waited forever.
+        page.wait_for_function(FORM_READY, timeout=120_000, polling=20)
+        forms.append(time.perf_counter() - opened)
         page.get_by_label("Username").fill("bench")
         page.get_by_label("Password", exact=True).fill(password)
         start = time.perf_counter()
         page.get_by_role("button", name="Sign in").click()
-        page.wait_for_function(LIST_DRAWN, timeout=600_000, polling=20)
+        page.wait_for_function(LIST_DRAWN, timeout=300_000, polling=20)
         done = time.perf_counter()
         return done - start, done - opened
 
+    forms: list[float] = []  # seconds from opening a page to its drawn sign-in form
     port = free_port()
     env = {**os.environ, "RADAR_DB_URL": f"duckdb:///{path}", "RADAR_LANG": "en"}
     env.pop("RADAR_AUDIT_DB_URL", None)
@@ -424,7 +429,7 @@ def bench_dashboard(size: str, path: Path, repeat: int) -> list[Row]:
             f"{first_open:.1f} s",
             "<= 3 s",
             f"fresh server (serve.py), opened as soon as it listens: from opening the page,"
-            f" sign-in form and Sign in included ({first:.1f} s of it from pressing Sign in);"
+            f" sign-in form ({forms[0]:.1f} s) and Sign in ({first:.1f} s) included;"
             f" {first_launch:.1f} s from starting the server, which listened after"
             f" {listening:.1f} s",
         ),
@@ -468,6 +473,13 @@ LIST_DRAWN = """() => {
     && document.querySelector('[data-testid="stDataFrame"] canvas') !== null;
 }"""
 
+FORM_READY = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return app !== null && app.getAttribute("data-test-script-state") === "notRunning"
+    && [...document.querySelectorAll("input")]
+      .some(input => input.getAttribute("aria-label") === "Username");
+}"""
+
 # The mutation records' old values, not the attribute's value when the callback runs: a fast
 # rerun goes running -> notRunning before the observer is called, and both records arrive at once.
 WATCH_RERUN = """() => {
@@ -507,7 +519,7 @@ def rerun_seconds(page, action: Callable[[], object]) -> Rerun:  # noqa: ANN001
     """Seconds from `action` until the rerun it causes has finished, timed inside the browser."""
     page.evaluate(WATCH_RERUN)
     action()
-    page.wait_for_function("() => window.radarBench.done !== null", timeout=600_000)
+    page.wait_for_function("() => window.radarBench.done !== null", timeout=120_000)
     return Rerun(*page.evaluate(RERUN_PARTS))
 
 
