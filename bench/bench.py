@@ -407,10 +407,15 @@ def bench_dashboard(size: str, path: Path, repeat: int) -> list[Row]:
                 '[data-testid="stSidebar"] [data-testid="stExpander"] summary'
             ).first.click()
             slider = page.locator('[data-testid="stSlider"] input[type="range"]').first
-            for step in range(max(repeat, 5) * 2):
+            moves, lost = max(repeat, 5) * 2, 0
+            while len(times) < moves and lost < moves:
                 slider.focus()
-                key = "ArrowRight" if step % 2 == 0 else "ArrowLeft"
-                times.append(rerun_seconds(page, lambda key=key: slider.press(key)))
+                key = "ArrowRight" if len(times) % 2 == 0 else "ArrowLeft"
+                rerun = rerun_seconds(page, lambda key=key: slider.press(key))
+                if rerun is None:
+                    lost += 1  # seen now and then, on main's dashboard too; pressed again
+                else:
+                    times.append(rerun)
             browser.close()
             memory = peak_rss_mb(server.pid)
         finally:
@@ -445,7 +450,8 @@ def bench_dashboard(size: str, path: Path, repeat: int) -> list[Row]:
             "dashboard interaction p95 (weight slider)",
             f"{p95 * 1000:.0f} ms",
             "<= 300 ms",
-            f"{len(times)} slider moves, median {statistics.median(totals) * 1000:.0f} ms;"
+            f"{len(times)} slider moves ({lost} presses without a rerun, repeated),"
+            f" median {statistics.median(totals) * 1000:.0f} ms;"
             f" median parts in ms: {parts}",
         ),
         Row(size, "dashboard peak memory", f"{memory:,.0f} MB", "<= 1,500 MB", "server VmHWM"),
@@ -515,11 +521,17 @@ class Rerun:
     browser: float
 
 
-def rerun_seconds(page, action: Callable[[], object]) -> Rerun:  # noqa: ANN001
-    """Seconds from `action` until the rerun it causes has finished, timed inside the browser."""
+def rerun_seconds(page, action: Callable[[], object]) -> Rerun | None:  # noqa: ANN001
+    """Seconds from `action` until the rerun it causes has finished, timed inside the browser;
+    None when no rerun finished within 30 s (a key press the slider never received)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page.evaluate(WATCH_RERUN)
     action()
-    page.wait_for_function("() => window.radarBench.done !== null", timeout=120_000)
+    try:
+        page.wait_for_function("() => window.radarBench.done !== null", timeout=30_000)
+    except PlaywrightTimeout:
+        return None
     return Rerun(*page.evaluate(RERUN_PARTS))
 
 
