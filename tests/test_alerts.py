@@ -16,10 +16,14 @@ import numpy as np
 import polars as pl
 import pytest
 from numpy.testing import assert_allclose
+from polars.testing import assert_frame_equal
 from scipy import stats
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select, update
 
+from queries.aggregates import weekly_totals
 from queries.alert_inputs import fetch_alert_inputs
+from queries.filters import ComplaintFilter
+from queries.schema import complaints
 from sample_data.load import generate_warehouse
 from scoring.alerts import (
     ALERT_SCHEMA,
@@ -413,9 +417,22 @@ def test_alert_modules_import_no_sql_or_streamlit() -> None:
 
 def test_alert_inputs_are_weekly_aggregates_up_to_as_of(any_engine: Engine) -> None:
     generate_warehouse(any_engine, companies=150, complaints=2000, seed=5)
+    with any_engine.begin() as connection:  # complaints without a product count in the total
+        recent = select(complaints.c.complaint_id).where(
+            complaints.c.received_date.between(date(2025, 1, 1), date(2025, 3, 5))
+        )
+        ids = connection.execute(recent.order_by(complaints.c.complaint_id).limit(30)).scalars()
+        connection.execute(
+            update(complaints).where(complaints.c.complaint_id.in_(list(ids))).values(product=None)
+        )
     as_of = date(2025, 3, 5)  # a Wednesday: its week is fetched up to that day
     inputs = fetch_alert_inputs(any_engine, as_of, history_weeks=20, advisory_weeks=6)
     this_week = date(2025, 3, 3)
+    assert inputs.product_weeks["product"].null_count() > 0
+    assert_frame_equal(
+        inputs.total_weeks,
+        weekly_totals(any_engine, ComplaintFilter(start=inputs.history_start, end=as_of)),
+    )
     assert inputs.history_start == this_week - timedelta(weeks=20)
     totals = {
         name: int(frame["complaints"].sum())
