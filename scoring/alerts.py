@@ -284,11 +284,13 @@ def level_evidence(
     `others` (series x weeks) is what "all other complaints" means in the judged week; the
     share itself is learned against `reference_total` (see `surveil`), or, when that is None,
     against the sum of the level's own cleaned counts, which needs series that partition all
-    complaints (products).
+    complaints (products). `others` is working memory: clipped at 0 and reused in place (a
+    60 MB matrix at 50K firms).
     """
     return surveil(
         counts,
-        np.maximum(others, 0.0),
+        np.maximum(others, 0.0, out=others),
+        overwrite_exposure=True,
         groups=groups,
         reference_total=reference_total,
         trim_total=reference_total is None,
@@ -399,6 +401,7 @@ def scan_history(inputs: AlertFrames, settings: AlertSettings) -> Scan:
         company_counts, trimmed[None, :] - company_counts, industry, settings, trimmed
     )
     typical = typical_ratio(company, settings.data_event_min_series)
+    company = _without_unread(company)
     data = scan_total(total, typical, settings)
     with np.errstate(invalid="ignore", divide="ignore"):
         jump = data.evidence.observed[0] / data.evidence.expected[0]
@@ -412,6 +415,13 @@ def scan_history(inputs: AlertFrames, settings: AlertSettings) -> Scan:
         data,
         typical,
     )
+
+
+def _without_unread(evidence: Evidence) -> Evidence:
+    """The evidence without what no alert row reads (season, dispersion, cleaned counts): at
+    50K firms three 60 MB matrices freed before the q-values and CUSUM increments need room."""
+    nan = np.broadcast_to(np.float64(np.nan), evidence.observed.shape)
+    return replace(evidence, season=nan, dispersion=nan, cleaned=nan)
 
 
 def trimmed_total(

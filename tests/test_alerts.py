@@ -284,6 +284,30 @@ def test_share_model_follows_a_jump_in_everything() -> None:
     assert (ev.p_upper[:, 30] > 1e-4).all()
 
 
+@pytest.mark.parametrize("mode", ["plain", "trim_total", "reference_total"])
+def test_surveil_gives_the_same_evidence_when_it_may_reuse_the_exposure_matrix(mode: str) -> None:
+    """The alerts hand their "all other complaints" matrix over as working memory (60 MB at
+    50K firms); every number must be what a copy gives, bit for bit."""
+    weeks = 70
+    counts = _poisson_counts(4, np.array([0.5, 3.0, 12.0, 40.0, 90.0]), weeks)
+    counts[2, :20] = 0  # a series that starts late
+    counts[3, 50:53] *= 4  # a surge that gets winsorised
+    total = counts.sum(axis=0) + 500.0
+    options = {
+        "plain": {},
+        "trim_total": {"trim_total": True},
+        "reference_total": {"reference_total": total, "groups": np.array([0, 0, 1, 1, 1])},
+    }[mode]
+    expected = surveil(counts, total[None, :] - counts, **options)
+    scratch = total[None, :] - counts
+    reused = surveil(counts, scratch, overwrite_exposure=True, **options)
+    for name in ("expected", "size", "p_upper", "season", "dispersion", "reference_mean"):
+        assert np.array_equal(getattr(reused, name), getattr(expected, name), equal_nan=True)
+    assert np.array_equal(reused.cleaned, expected.cleaned)
+    assert np.isnan(reused.p_lower).all()  # only asked for with lower_tail
+    assert np.isfinite(reused.p_upper).sum() > weeks  # tested weeks: the comparison is not empty
+
+
 def test_robust_total_flags_a_jump_and_a_gap_but_not_the_return_from_the_gap() -> None:
     total = _poisson_counts(3, np.array([1000.0]), 50)[0]
     total[30] *= 3
