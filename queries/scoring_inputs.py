@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Protocol
 
 import polars as pl
@@ -20,7 +21,7 @@ from queries.aggregates import (
     issue_statute_table,
     relations_table,
 )
-from queries.filters import ComplaintFilter
+from queries.concurrency import concurrently
 from queries.rollups import company_issue_month_counts, company_month_counts
 
 
@@ -30,6 +31,10 @@ class WindowBounds(Protocol):
     history_start: date
     current_start: date
     current_end: date
+
+    def status_ranges(self) -> tuple[tuple[date, date], ...]:
+        """The date ranges whose status counts a score reads (complaints only elsewhere)."""
+        ...
 
 
 class InputSettings(Protocol):
@@ -48,7 +53,9 @@ class ScoringInputs:
 
     as_of: date
     deadline_days: int
-    monthly: pl.DataFrame  # company_id, period_start, COUNT_SCHEMA; history_start..current_end
+    # company_id, period_start, COUNT_SCHEMA; history_start..current_end. Outside the windows'
+    # status_ranges() only `complaints` is sure to be there: other counts may be null.
+    monthly: pl.DataFrame
     companies: pl.DataFrame  # company_table
     enforcement: pl.DataFrame  # enforcement_table, every date (scoring only looks back)
     relations: pl.DataFrame  # relations_table
@@ -57,23 +64,37 @@ class ScoringInputs:
 
 
 def fetch_scoring_inputs(engine: Engine, as_of: date, config: InputSettings) -> ScoringInputs:
-    """Run the few aggregate queries a score needs, for the windows of `as_of`."""
+    """Run the few aggregate queries a score needs, for the windows of `as_of`, side by side."""
     windows = config.windows(as_of)
-    history = ComplaintFilter(start=windows.history_start, end=windows.current_end)
-    current = ComplaintFilter(start=windows.current_start, end=windows.current_end)
+    monthly, companies, enforcement, relations, issues, issue_statutes = concurrently(
+        engine,
+        partial(
+            company_month_counts,
+            engine,
+            start=windows.history_start,
+            end=windows.current_end,
+            as_of=as_of,
+            deadline_days=config.deadline_days,
+            status_ranges=windows.status_ranges(),
+        ),
+        partial(company_table, engine),
+        partial(enforcement_table, engine),
+        partial(relations_table, engine),
+        partial(
+            company_issue_month_counts,
+            engine,
+            start=windows.current_start,
+            end=windows.current_end,
+        ),
+        partial(issue_statute_table, engine),
+    )
     return ScoringInputs(
         as_of=as_of,
         deadline_days=config.deadline_days,
-        monthly=company_month_counts(
-            engine,
-            start=history.start,
-            end=history.end,
-            as_of=as_of,
-            deadline_days=config.deadline_days,
-        ),
-        companies=company_table(engine),
-        enforcement=enforcement_table(engine),
-        relations=relations_table(engine),
-        issues=company_issue_month_counts(engine, start=current.start, end=current.end),
-        issue_statutes=issue_statute_table(engine),
+        monthly=monthly,
+        companies=companies,
+        enforcement=enforcement,
+        relations=relations,
+        issues=issues,
+        issue_statutes=issue_statutes,
     )

@@ -30,6 +30,14 @@ def _period_start_default(element: period_start, compiler, **kw) -> str:  # noqa
     return f"CAST(date_trunc('{element.period}', {value}) AS DATE)"
 
 
+@compiles(period_start, "postgresql")
+def _period_start_postgresql(element: period_start, compiler, **kw) -> str:  # noqa: ANN001
+    # date_trunc(text, date) would go through timestamptz, in the session's time zone, and
+    # cost a fifth of a grouped read of the complaints; a plain timestamp is exact and cheaper.
+    value = compiler.process(list(element.clauses)[0], **kw)
+    return f"CAST(date_trunc('{element.period}', CAST({value} AS TIMESTAMP)) AS DATE)"
+
+
 @compiles(period_start, "sqlite")
 def _period_start_sqlite(element: period_start, compiler, **kw) -> str:  # noqa: ANN001
     value = compiler.process(list(element.clauses)[0], **kw)

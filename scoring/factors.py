@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from functools import cache, partial
 from typing import Protocol
 
 import numpy as np
@@ -25,7 +27,7 @@ from scoring.counts import firm_counts, firm_counts_for
 from scoring.network import successor_closure
 from scoring.phrases import LANGUAGES, action_name, action_past, fill
 from scoring.pooling import MEMBERS_BASIS, MIXED, pool_actions, pool_firms, pool_issues
-from scoring.windows import Windows, add_months, scoring_windows
+from scoring.windows import Windows, add_months, calibration_windows
 
 PHRASE_PREFIX = "_phrase_"
 
@@ -68,7 +70,7 @@ def compute_factors(
     """
     config = config or ScoringConfig()
     windows = config.windows(inputs.as_of)
-    baselines = [scoring_windows(end, 2) for end in (windows.previous_end, windows.year_ago_end)]
+    baselines = calibration_windows(windows)
     counts, *baseline_counts = firm_counts_for(
         inputs.companies, inputs.monthly, [windows, *baselines]
     )
@@ -83,12 +85,27 @@ def compute_factors(
         frame = pool_firms(firms, groups)
         issues = pool_issues(inputs.issues, groups)
         actions = pool_actions(actions, groups)
-    frame = volume_factor(frame, priors.volume, config)
-    frame = growth_factor(frame, config)
-    frame = unresolved_factor(frame, priors.unresolved_strength, config)
-    frame = timeliness_factor(frame, priors.late_strength, config, inputs.deadline_days)
-    frame = severity_factor(frame, config)
-    frame = repeat_factor(frame, actions, issues, inputs.issue_statutes, inputs.companies, config)
+    frame = with_each_factor(
+        frame,
+        partial(volume_factor, prior=priors.volume, config=config),
+        partial(growth_factor, config=config),
+        partial(unresolved_factor, strength=priors.unresolved_strength, config=config),
+        partial(
+            timeliness_factor,
+            strength=priors.late_strength,
+            config=config,
+            deadline_days=inputs.deadline_days,
+        ),
+        partial(severity_factor, config=config),
+        partial(
+            repeat_factor,
+            actions=actions,
+            issues=issues,
+            issue_statutes=inputs.issue_statutes,
+            companies=inputs.companies,
+            config=config,
+        ),
+    )
     return (
         frame.with_columns(
             window_start=pl.lit(windows.current_start),
@@ -98,6 +115,31 @@ def compute_factors(
         .drop(MIXED)
         .sort("company_id")
     )
+
+
+def with_each_factor(
+    frame: pl.DataFrame, *factors: Callable[[pl.DataFrame], pl.DataFrame]
+) -> pl.DataFrame:
+    """The frame with the columns every factor adds to it, the factors computed side by side.
+
+    A factor reads the per-firm counts and yardsticks, never another factor's output, and
+    changes none of the columns it is given, so the factors run in parallel threads (polars,
+    numpy and scipy release the GIL while they work) and their new columns are put together in
+    the order given. Each must keep the firms in their order; a factor that did not is an error.
+    """
+    results = list(_factor_pool().map(lambda factor: factor(frame), factors))
+    for result in results:
+        if not result["company_id"].equals(frame["company_id"]):
+            raise ValueError("a factor reordered or dropped firms")
+    added = [r.select(c for c in r.columns if c not in frame.columns) for r in results]
+    return pl.concat([frame, *added], how="horizontal")
+
+
+@cache
+def _factor_pool() -> ThreadPoolExecutor:
+    # Its own pool: the factors hand their quantile inversions to stats' pool, and waiting on
+    # a pool from inside one of its own workers can deadlock.
+    return ThreadPoolExecutor(max_workers=6, thread_name_prefix="radar-factor")
 
 
 def peer_frame(

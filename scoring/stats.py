@@ -54,6 +54,37 @@ def in_parallel(function: Callable[..., FloatArray], *args: object) -> FloatArra
     return np.concatenate(list(parts)).reshape(shape)
 
 
+def per_distinct(function: Callable[..., FloatArray], *args: object) -> FloatArray:
+    """in_parallel(function, *args), evaluated once per distinct tuple of arguments.
+
+    Most firms are small, so at 50,000 firms a rate's (successes, trials) pairs take only a few
+    thousand distinct values: computing each quantile once and scattering it back is exact and
+    several times cheaper than one inversion per firm.
+    """
+    arrays = np.broadcast_arrays(*(_floats(a) for a in args))
+    shape = arrays[0].shape
+    columns = [np.ascontiguousarray(a.ravel()) for a in arrays]
+    first, inverse = _distinct_rows(columns)
+    values = in_parallel(function, *(column[first] for column in columns))
+    return values[inverse].reshape(shape)
+
+
+def _distinct_rows(columns: list[FloatArray]) -> tuple[np.ndarray, np.ndarray]:
+    """Index of one row per distinct tuple, and each row's tuple number (bitwise equality)."""
+    # Sorting the floats' bit patterns as integers: exact, NaN-safe and faster than np.unique
+    # on rows, which compares them as opaque bytes.
+    bits = [column.view(np.int64) for column in columns]
+    order = np.lexsort(bits[::-1])
+    starts = np.zeros(order.size, dtype=bool)
+    starts[:1] = True
+    for key in bits:
+        ordered = key[order]
+        starts[1:] |= ordered[1:] != ordered[:-1]
+    inverse = np.empty(order.size, dtype=np.int64)
+    inverse[order] = np.cumsum(starts) - 1
+    return order[starts], inverse
+
+
 # --- exact rate-ratio test ---------------------------------------------------------------
 
 
@@ -69,12 +100,12 @@ def clopper_pearson(
     safe_n = np.where(ok, n, 2.0)
     low = np.where(
         safe_x > 0,
-        in_parallel(special.betaincinv, np.maximum(safe_x, 1e-300), safe_n - safe_x + 1, tail),
+        per_distinct(special.betaincinv, np.maximum(safe_x, 1e-300), safe_n - safe_x + 1, tail),
         0.0,
     )
     high = np.where(
         safe_x < safe_n,
-        in_parallel(special.betaincinv, safe_x + 1, np.maximum(safe_n - safe_x, 1e-300), 1 - tail),
+        per_distinct(special.betaincinv, safe_x + 1, np.maximum(safe_n - safe_x, 1e-300), 1 - tail),
         1.0,
     )
     return np.where(ok, low, np.nan), np.where(ok, high, np.nan)
@@ -312,8 +343,9 @@ def posterior_quantile(
     n, e = _floats(count), _floats(expected)
     ok = np.isfinite(n) & np.isfinite(e) & (e >= 0) & (n >= 0)
     q, a1, r1, a2, r2 = _posterior_parts(np.where(ok, n, 0.0), np.where(ok, e, 0.0), prior)
-    x1 = in_parallel(special.gammaincinv, a1, prob) / r1
-    x2 = in_parallel(special.gammaincinv, a2, prob) / r2
+    # The shapes depend on the count alone, which takes a few hundred values over all firms.
+    x1 = per_distinct(special.gammaincinv, a1, prob) / r1
+    x2 = per_distinct(special.gammaincinv, a2, prob) / r2
     # A quantile can underflow to 0 for a near-zero shape; the search needs a positive bracket.
     lo = np.log(np.maximum(np.minimum(x1, x2), 1e-300))
     hi = np.log(np.maximum(np.maximum(x1, x2), 1e-300))
@@ -447,8 +479,8 @@ def beta_binomial_shrink(
     tail = (1.0 - level) / 2.0
     return Shrunk(
         rate=a / (a + b),
-        low=in_parallel(special.betaincinv, a, b, tail),
-        high=in_parallel(special.betaincinv, a, b, 1.0 - tail),
+        low=per_distinct(special.betaincinv, a, b, tail),
+        high=per_distinct(special.betaincinv, a, b, 1.0 - tail),
     )
 
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 WINDOW_MONTHS = 3
 TRAILING_MONTHS = 12
+CALIBRATION_HISTORY_YEARS = 2  # a baseline quarter needs its own trailing year and baselines
 
 
 def add_months(day: date, months: int) -> date:
@@ -53,6 +54,14 @@ class Windows:
         start, end = getattr(self, f"{which}_start"), getattr(self, f"{which}_end")
         return (end - start).days + 1
 
+    def status_ranges(self) -> tuple[tuple[date, date], ...]:
+        """The date ranges whose status counts a score reads; elsewhere it counts complaints only.
+
+        They are the current window of these windows and of their calibration windows (the
+        previous quarter and the one a year ago, which the priors are fitted on).
+        """
+        return tuple((w.current_start, w.current_end) for w in (self, *calibration_windows(self)))
+
 
 def scoring_windows(as_of: date, history_years: int = 5) -> Windows:
     """The 3 calendar months ending at the last month end on or before `as_of`, and baselines."""
@@ -70,4 +79,12 @@ def scoring_windows(as_of: date, history_years: int = 5) -> Windows:
         year_ago_end=add_months(current_start, -12 + WINDOW_MONTHS) - timedelta(days=1),
         trailing_start=add_months(current_start, -TRAILING_MONTHS),
         history_start=add_months(current_start, -12 * history_years),
+    )
+
+
+def calibration_windows(windows: Windows) -> tuple[Windows, Windows]:
+    """The windows of the two baseline quarters the priors are fitted on (previous, year ago)."""
+    return (
+        scoring_windows(windows.previous_end, CALIBRATION_HISTORY_YEARS),
+        scoring_windows(windows.year_ago_end, CALIBRATION_HISTORY_YEARS),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -90,6 +90,37 @@ def test_rollup_counts_equal_raw_counts(sample: Engine, as_of: date) -> None:
     expected = raw_months(sample, as_of)
     assert expected["overdue_in_progress"].sum() > 0 and expected["late"].sum() > 0
     assert_frame_equal(rollup_months(sample, as_of), expected, check_exact=False, rel_tol=1e-9)
+
+
+STATUS_RANGES = ((date(2025, 7, 1), date(2025, 9, 30)), (date(2026, 4, 1), date(2026, 8, 31)))
+
+
+@pytest.mark.parametrize("as_of", AS_OF_DATES)
+def test_months_outside_the_status_ranges_carry_complaints_only(
+    sample: Engine, as_of: date
+) -> None:
+    expected = raw_months(sample, as_of)
+    read = company_month_counts(
+        sample,
+        start=HISTORY[0],
+        end=HISTORY[1],
+        as_of=as_of,
+        deadline_days=14,
+        status_ranges=STATUS_RANGES,
+    ).sort("company_id", "period_start")
+    assert_frame_equal(
+        read.select("company_id", "period_start", "complaints"),
+        expected.select("company_id", "period_start", "complaints"),
+    )
+    month = pl.col("period_start")
+    inside = pl.any_horizontal([month.is_between(a, b) for a, b in STATUS_RANGES])
+    # Months still open at `as_of` are counted from the complaints, statuses included.
+    open_from = (as_of - timedelta(days=14)).replace(day=1)
+    full = inside | (month >= open_from)
+    assert_frame_equal(read.filter(full), expected.filter(full), check_exact=False, rel_tol=1e-9)
+    outside = read.filter(~full).drop("company_id", "period_start", "complaints")
+    assert outside.height > 1000
+    assert all(outside[column].null_count() == outside.height for column in outside.columns)
 
 
 QUARTERS = [(date(2026, 7, 1), date(2026, 9, 30)), (date(2025, 10, 1), date(2026, 3, 31))]

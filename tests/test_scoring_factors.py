@@ -8,15 +8,23 @@ from datetime import date
 import numpy as np
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 from scipy import stats as sps
 
 from scoring import stats
 from scoring.combine import NOTHING_TO_EXPLAIN, combine
 from scoring.config import FACTORS, ScoringConfig
 from scoring.counts import CURRENT_COUNTS, firm_counts_for
-from scoring.factors import compute_factors, firm_counts, fit_priors, phrase_column, prepared
+from scoring.factors import (
+    compute_factors,
+    firm_counts,
+    fit_priors,
+    phrase_column,
+    prepared,
+    with_each_factor,
+)
 from scoring.phrases import LANGUAGES
-from scoring.windows import scoring_windows
+from scoring.windows import calibration_windows, scoring_windows
 from tests.test_scoring_properties import AS_OF, make_inputs
 
 
@@ -55,10 +63,9 @@ def test_firm_counts_put_each_month_in_its_window() -> None:
     assert a["complaints_trailing"] == 4 + 5 + 6 and a["complaints_before"] == 15
 
 
-def test_window_sums_equal_a_direct_filter_for_every_window_set() -> None:
-    # Random firm-months over five years, shuffled, one firm without a company row and one whose
-    # only complaints come after the baseline windows: each set's sums must equal summing the
-    # months inside each window directly.
+def random_months() -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Random firm-months over five years, shuffled, with one firm without a company row and
+    one whose only complaints come after the baseline windows; and the company table."""
     rng = np.random.default_rng(11)
     months = [date(2021 + k // 12, k % 12 + 1, 1) for k in range(63)]
     rows = [
@@ -90,6 +97,12 @@ def test_window_sums_equal_a_direct_filter_for_every_window_set() -> None:
         },
         schema_overrides={"exposure": pl.Float64},
     )
+    return monthly, companies
+
+
+def test_window_sums_equal_a_direct_filter_for_every_window_set() -> None:
+    # Each window set's sums must equal summing the months inside each window directly.
+    monthly, companies = random_months()
     window_sets = [
         scoring_windows(date(2026, 9, 30)),
         scoring_windows(date(2026, 6, 30), 2),
@@ -127,6 +140,26 @@ def test_window_sums_equal_a_direct_filter_for_every_window_set() -> None:
             )
         assert ("LATE" in got["company_id"].to_list()) == (windows.current_end >= date(2026, 8, 1))
         assert "F29" in got["company_id"].to_list() and got["company_id"].is_sorted()
+
+
+def test_status_counts_are_read_only_inside_the_status_ranges() -> None:
+    # The warehouse may leave every count but `complaints` null outside Windows.status_ranges():
+    # the firm counts of the scored windows and of their calibration windows must not change.
+    monthly, companies = random_months()
+    windows = scoring_windows(date(2026, 3, 31))  # the random months end in March 2026
+    period = pl.col("period_start")
+    inside = pl.any_horizontal([period.is_between(a, b) for a, b in windows.status_ranges()])
+    statuses = [c for c in (*CURRENT_COUNTS, "amount_sum") if c != "complaints"]
+    thin = monthly.with_columns(pl.when(inside).then(pl.col(c)).alias(c) for c in statuses)
+    assert thin["resolved"].null_count() > monthly.height // 2
+    window_sets = [windows, *calibration_windows(windows)]
+    for full, pruned in zip(
+        firm_counts_for(companies, monthly, window_sets),
+        firm_counts_for(companies, thin, window_sets),
+        strict=True,
+    ):
+        assert full["resolved"].sum() > 0
+        assert_frame_equal(pruned, full)
 
 
 def test_priors_are_refitted_only_when_their_inputs_change(monkeypatch) -> None:  # noqa: ANN001
@@ -439,3 +472,15 @@ def test_combine_ranks_50000_firms_consistently() -> None:
     total = sum(ranked[f"{f}_contribution"] for f in FACTORS)
     assert np.allclose(total.to_numpy(), ranked["score"].to_numpy())
     assert ranked["score"].round(9).is_sorted(descending=True)
+
+
+def test_factors_computed_side_by_side_keep_each_firm_on_its_row() -> None:
+    frame = pl.DataFrame({"company_id": ["A", "B", "C"], "n": [1, 2, 3]})
+    doubled = with_each_factor(
+        frame,
+        lambda f: f.with_columns(twice=pl.col("n") * 2),
+        lambda f: f.with_columns(label=pl.col("company_id").str.to_lowercase()),
+    )
+    assert doubled.rows() == [("A", 1, 2, "a"), ("B", 2, 4, "b"), ("C", 3, 6, "c")]
+    with pytest.raises(ValueError, match="reordered"):
+        with_each_factor(frame, lambda f: f.reverse().with_columns(x=pl.col("n")))

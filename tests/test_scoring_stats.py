@@ -300,3 +300,19 @@ def test_default_as_of_is_the_last_full_quarter(today: date, expected: date) -> 
 def test_add_months_clips_to_month_end() -> None:
     assert add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
     assert add_months(date(2026, 3, 31), -13) == date(2025, 2, 28)
+
+
+def test_per_distinct_evaluates_each_argument_tuple_once_and_scatters_it_back() -> None:
+    rng = np.random.default_rng(5)
+    a = rng.integers(1, 6, size=40_000).astype(float)
+    b = rng.integers(1, 4, size=40_000).astype(float)
+    a[::97] = np.nan
+    seen: list[int] = []
+
+    def counted(x: np.ndarray, y: np.ndarray, q: np.ndarray) -> np.ndarray:
+        seen.append(x.size)
+        return special.betaincinv(x, y, q)
+
+    got = stats.per_distinct(counted, a, b, 0.025)
+    np.testing.assert_array_equal(got, special.betaincinv(a, b, 0.025))
+    assert sum(seen) == 5 * 3 + 3  # every (a, b) pair once, NaN rows once per b

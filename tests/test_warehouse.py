@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -22,8 +24,10 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.exc import ProgrammingError
 
 from queries.bulk import fetch_frame
+from queries.concurrency import concurrently
 from queries.schema import CONTRACT_TABLES, complaints, create_schema, metadata
 from queries.warehouse import (
     DEFAULT_DB_URL,
@@ -115,6 +119,44 @@ def test_fetched_frames_keep_nulls_empty_text_booleans_dates_and_floats(any_engi
             connection, select(probe).where(probe.c.k <= 3).order_by(probe.c.k), schema
         )
     assert frame.to_dicts() == rows
+
+
+def test_independent_reads_run_side_by_side_and_keep_their_order(tmp_path: Path) -> None:
+    engine = make_engine(f"duckdb:///{tmp_path / 'w.duckdb'}")
+    both_running = threading.Barrier(2, timeout=10)
+
+    def read(value: int) -> int:
+        both_running.wait()  # would time out if the reads ran one after the other
+        with engine.connect() as connection:
+            return connection.execute(text(f"SELECT {value}")).scalar_one()
+
+    assert concurrently(engine, partial(read, 1), partial(read, 2)) == [1, 2]
+    engine.dispose()
+
+
+def test_reads_of_an_in_memory_database_stay_on_one_connection() -> None:
+    engine = make_engine("duckdb:///:memory:")
+    with engine.connect() as connection:
+        connection.execute(text("CREATE TABLE t AS SELECT 7 AS v"))
+        connection.commit()
+
+    def read() -> int:
+        with engine.connect() as connection:
+            return connection.execute(text("SELECT v FROM t")).scalar_one()
+
+    assert concurrently(engine, read, read) == [7, 7]
+
+
+def test_a_failing_read_raises_its_error(tmp_path: Path) -> None:
+    engine = make_engine(f"duckdb:///{tmp_path / 'w.duckdb'}")
+
+    def broken() -> int:
+        with engine.connect() as connection:
+            return connection.execute(text("SELECT * FROM missing_table")).scalar_one()
+
+    with pytest.raises(ProgrammingError):
+        concurrently(engine, lambda: 1, broken)
+    engine.dispose()
 
 
 def _duckdb_setting(engine: Engine, name: str) -> str:
