@@ -470,7 +470,9 @@ def _detected_alerts(url: str, as_of: date) -> AlertReport:
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=64)
 def alert_series(url: str, as_of: date, level: str, key: str) -> pl.DataFrame:
     """Weekly observed and expected counts of one alerted series."""
-    return series_weeks(alert_inputs(url, as_of), level, key)
+    # The alerts run kept every alerted series; only another key needs a pass of its own.
+    kept = _detected_alerts(url, as_of).series_for(level, key)
+    return kept if kept is not None else series_weeks(alert_inputs(url, as_of), level, key)
 
 
 class DashboardSource:

@@ -74,6 +74,15 @@ ALERT_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
+SERIES_SCHEMA: dict[str, pl.DataType] = {
+    "level": pl.String(),
+    "key": pl.String(),
+    "period_start": pl.Date(),
+    "observed": pl.Float64(),
+    "expected": pl.Float64(),
+}
+
+
 @dataclass(frozen=True, kw_only=True)
 class AlertSettings:
     """Every rule of the alerts, with the documented defaults (docs/alerts.md)."""
@@ -143,11 +152,22 @@ class AlertReport:
     alerts: pl.DataFrame  # ALERT_SCHEMA
     metadata: dict[str, object]
     notes: tuple[str, ...]
+    # level, key, period_start, observed, expected of every alerted company and product, as
+    # `series_weeks` gives them: charting an alert then needs no second pass over the history.
+    series: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=SERIES_SCHEMA))
 
     def in_language(self, language: str) -> AlertReport:
         """The same report with evidence and notes written in `language`."""
         alerts = with_evidence(self.alerts, language)
-        return AlertReport(alerts, self.metadata, alert_notes(self.metadata, language))
+        notes = alert_notes(self.metadata, language)
+        return AlertReport(alerts, self.metadata, notes, self.series)
+
+    def series_for(self, level: str, key: str) -> pl.DataFrame | None:
+        """An alerted series' weeks (as `series_weeks`), or None when it was not alerted."""
+        if not ((self.series["level"] == level) & (self.series["key"] == key)).any():
+            return None
+        rows = self.series.filter((pl.col("level") == level) & (pl.col("key") == key))
+        return rows.select("period_start", "observed", "expected")
 
     def for_level(self, level: str) -> pl.DataFrame:
         """One level's alerts, preceded by the data events that qualify them."""
@@ -838,7 +858,20 @@ def detect_alerts(inputs: AlertFrames, settings: AlertSettings | None = None) ->
     else:
         alerts = alerts_at(scan, at, settings, inputs.companies, inputs.company_product_weeks)
     metadata = _metadata(inputs, scan, settings, at)
-    return AlertReport(alerts, metadata, alert_notes(metadata))
+    series = _alerted_series(scan, alerts)
+    return AlertReport(alerts, metadata, alert_notes(metadata), series)
+
+
+def _alerted_series(scan: Scan, alerts: pl.DataFrame) -> pl.DataFrame:
+    """The weeks of every company and product that alerts (SERIES_SCHEMA), from the scan."""
+    pairs = alerts.filter(pl.col("level").is_in(["company", "product"])).select("level", "key")
+    frames = [
+        _scan_series(scan, level, key).select(
+            pl.lit(level).alias("level"), pl.lit(key).alias("key"), pl.all()
+        )
+        for level, key in pairs.unique(maintain_order=True).iter_rows()
+    ]
+    return pl.concat(frames) if frames else pl.DataFrame(schema=SERIES_SCHEMA)
 
 
 def backfill_alerts(
@@ -882,9 +915,13 @@ def series_weeks(
     """
     if level not in ("company", "product"):
         raise ValueError(f"level must be 'company' or 'product'; got {level!r}.")
-    scan = scan_history(inputs, settings or AlertSettings())
+    return _scan_series(scan_history(inputs, settings or AlertSettings()), level, key)
+
+
+def _scan_series(scan: Scan, level: str, key: str) -> pl.DataFrame:
+    """One series' weekly observed and expected counts from a scan (see `series_weeks`)."""
     level_scan = scan.company if level == "company" else scan.product
-    schema = {"period_start": pl.Date, "observed": pl.Float64, "expected": pl.Float64}
+    schema = {name: SERIES_SCHEMA[name] for name in ("period_start", "observed", "expected")}
     if key not in level_scan.keys:
         return pl.DataFrame(schema=schema)
     row = level_scan.keys.index(key)

@@ -32,6 +32,7 @@ from scoring.alerts import (
     complete_weekly,
     detect_alerts,
     last_complete_week,
+    series_weeks,
     weekly_matrix,
     widen_for_data_events,
 )
@@ -381,6 +382,17 @@ def test_a_young_company_surge_is_found_with_its_start_week() -> None:
     assert "complaints in the week of" in row["evidence"]
     assert report.metadata["last_complete_week"] == MONDAY + timedelta(weeks=39)
     assert not report.metadata["partial_week_ignored"]  # as_of is a Sunday
+
+
+def test_the_report_keeps_each_alerted_series_as_series_weeks_gives_it() -> None:
+    """The alerts page charts an alert from the report, without a second pass over 50K firms."""
+    world = _world(4, 40, surge_firm=7, surge_week=37)
+    report = detect_alerts(world).in_language("ko")
+    assert_frame_equal(report.series_for("company", "F07"), series_weeks(world, "company", "F07"))
+    surge = report.series_for("company", "F07")
+    assert surge.filter(pl.col("period_start") == MONDAY + timedelta(weeks=38))["observed"][0] > 0
+    assert report.series_for("company", "F01") is None  # not alerted: the page scans for it
+    assert report.series["level"].unique().to_list() == ["company"]
 
 
 def test_the_still_filling_week_is_ignored_and_said_so() -> None:
