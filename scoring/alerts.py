@@ -260,7 +260,12 @@ class LevelScan:
     evidence: Evidence
     q_values: np.ndarray  # series x weeks
     flags: np.ndarray  # series x weeks, bool
-    increments: np.ndarray  # CUSUM log-likelihood ratios for the start-week estimate
+    increments: np.ndarray  # CUSUM log-likelihood ratios of increment_rows, x weeks
+    increment_rows: np.ndarray  # sorted series rows with a flagged week: only they need a start
+
+    def row_increments(self, row: int) -> np.ndarray:
+        """The CUSUM increments of a series with a flagged week, for its start-week estimate."""
+        return self.increments[int(np.searchsorted(self.increment_rows, row))]
 
 
 @dataclass(frozen=True)
@@ -311,6 +316,7 @@ def level_evidence(
         counts,
         np.maximum(others, 0.0, out=others),
         overwrite_exposure=True,
+        diagnostics=False,
         groups=groups,
         reference_total=reference_total,
         trim_total=reference_total is None,
@@ -343,12 +349,14 @@ def finish_level(
 ) -> LevelScan:
     """q-values within each week, the flagged weeks and the CUSUM increments of a level."""
     q_values = bh_by_week(evidence.p_upper)
+    flags = flag_weeks(evidence, q_values, settings)
+    # Only series with a flagged week ever need a start: at 50K firms a few hundred rows
+    # instead of three firms x weeks matrices.
+    rows = np.flatnonzero(flags.any(axis=1))
     increments = shift_log_likelihood(
-        evidence.observed, evidence.expected, evidence.size, settings.start_shift
+        evidence.observed[rows], evidence.expected[rows], evidence.size[rows], settings.start_shift
     )
-    return LevelScan(
-        level, keys, evidence, q_values, flag_weeks(evidence, q_values, settings), increments
-    )
+    return LevelScan(level, keys, evidence, q_values, flags, increments, rows)
 
 
 def typical_ratio(company: Evidence, min_series: int) -> np.ndarray:
@@ -357,12 +365,15 @@ def typical_ratio(company: Evidence, min_series: int) -> np.ndarray:
     ref = company.reference_mean
     with np.errstate(invalid="ignore", divide="ignore"):
         usable = np.isfinite(ref) & (ref >= 1.0)
-        ratio = np.where(usable, company.observed / ref, np.nan)
+        ratio = np.divide(company.observed, ref)
+    ratio[~usable] = np.nan  # in place: at 50K firms each firms x weeks copy is 60 MB
     enough = usable.sum(axis=0) >= min_series
-    medians = np.full(ref.shape[1], np.nan)
-    if enough.any():
-        medians[enough] = np.nanmedian(ratio[:, enough], axis=0)
-    return medians
+    if not enough.any():
+        return np.full(ref.shape[1], np.nan)
+    # Every week's median at once (each is its own column's), not a copy of some columns; the
+    # weeks without enough firms get a dummy 0 (never all-NaN) and a NaN result.
+    ratio[:, ~enough] = 0.0
+    return np.where(enough, np.nanmedian(ratio, axis=0), np.nan)
 
 
 def scan_total(total: np.ndarray, typical: np.ndarray, settings: AlertSettings) -> LevelScan:
@@ -397,7 +408,8 @@ def scan_total(total: np.ndarray, typical: np.ndarray, settings: AlertSettings) 
     both["p_upper"] = np.vstack([evidence.p_upper[0], evidence.p_lower[0]])
     both["p_lower"] = np.vstack([evidence.p_lower[0], evidence.p_upper[0]])
     nan = np.full((2, total.size), np.nan)
-    return LevelScan("data", ["jump", "drop"], Evidence(**both), nan, np.vstack([jump, drop]), nan)
+    flags = np.vstack([jump, drop])
+    return LevelScan("data", ["jump", "drop"], Evidence(**both), nan, flags, nan, np.arange(2))
 
 
 def scan_history(inputs: AlertFrames, settings: AlertSettings) -> Scan:
@@ -438,10 +450,9 @@ def scan_history(inputs: AlertFrames, settings: AlertSettings) -> Scan:
 
 
 def _without_unread(evidence: Evidence) -> Evidence:
-    """The evidence without what no alert row reads (season, dispersion, cleaned counts): at
-    50K firms three 60 MB matrices freed before the q-values and CUSUM increments need room."""
-    nan = np.broadcast_to(np.float64(np.nan), evidence.observed.shape)
-    return replace(evidence, season=nan, dispersion=nan, cleaned=nan)
+    """The evidence without the cleaned counts, which no alert row reads: at 50K firms a 60 MB
+    matrix freed before the q-values and CUSUM increments need room."""
+    return replace(evidence, cleaned=np.broadcast_to(np.float64(np.nan), evidence.cleaned.shape))
 
 
 def trimmed_total(
@@ -510,7 +521,7 @@ def runs_as_of(scan: LevelScan, at: int, settings: AlertSettings) -> list[_Run]:
         first = int(flagged[breaks[-1] + 1]) if breaks.size else int(flagged[0])
         previous_end = int(flagged[breaks[-1]]) if breaks.size else -1
         earliest = max(first - s.max_lookback_weeks, previous_end + 1, 0)
-        start = change_point(scan.increments[row], first, earliest)
+        start = change_point(scan.row_increments(int(row)), first, earliest)
         runs.append(_Run(int(row), start, first, last))
     return runs
 

@@ -267,6 +267,7 @@ def surveil(
     clean: bool = True,
     lower_tail: bool = False,
     overwrite_exposure: bool = False,
+    diagnostics: bool = True,
 ) -> Evidence:
     """Judge every week of every series against its own past (see the module docstring).
 
@@ -285,6 +286,8 @@ def surveil(
     complaints, such as products). Otherwise weeks keep `exposure` as reference exposure and a
     group's share is taken of its members' summed exposure. With `overwrite_exposure`, a float
     `exposure` array is used as working memory (one series x weeks matrix less at 50K firms).
+    Without `diagnostics`, season and dispersion are not kept (NaN): nothing but inspection reads
+    them, and at 50K firms they are two more matrices to fill.
     """
     check_baseline_settings(settings)
     w = settings.window_weeks
@@ -309,8 +312,9 @@ def surveil(
         group_exposure = np.zeros((n_groups, n_weeks))
         for t in range(n_weeks):
             group_exposure[:, t] = np.bincount(group, x[:, t], minlength=n_groups)
-    names = ("expected", "size", "p_upper", "season", "dispersion", "ref_mean")
+    names = ("expected", "size", "p_upper", "ref_mean")
     names += ("p_lower",) if lower_tail else ()
+    names += ("season", "dispersion") if diagnostics else ()
     h = _History(
         y=y,
         exposure=x,
@@ -338,15 +342,16 @@ def surveil(
             h.reference[:, t] = np.where(live[:, t], np.maximum(total - h.cleaned[:, t], 0.0), 0)
         _slide(h, t, w)
     o = h.out
+    # What was not asked for: one NaN seen through every cell, not a 60 MB matrix at 50K firms.
+    unasked = np.broadcast_to(np.float64(np.nan), y.shape)
     return Evidence(
         observed=y,
         expected=o["expected"],
         size=o["size"],
         p_upper=o["p_upper"],
-        # Not asked for: one NaN seen through every cell instead of a 60 MB matrix at 50K firms.
-        p_lower=o["p_lower"] if lower_tail else np.broadcast_to(np.float64(np.nan), y.shape),
-        season=o["season"],
-        dispersion=o["dispersion"],
+        p_lower=o.get("p_lower", unasked),
+        season=o.get("season", unasked),
+        dispersion=o.get("dispersion", unasked),
         reference_mean=o["ref_mean"],
         cleaned=h.cleaned,
     )
@@ -388,8 +393,9 @@ def _judge_week(h: _History, t: int, s: BaselineSettings, clean: bool, lower_tai
     o["p_upper"][rows, t] = p_upper
     if lower_tail:
         o["p_lower"][rows, t] = stats.nbinom.cdf(observed, size, prob)
-    o["season"][rows, t] = factor[groups]
-    o["dispersion"][rows, t] = phi
+    if "season" in o:
+        o["season"][rows, t] = factor[groups]
+        o["dispersion"][rows, t] = phi
     o["ref_mean"][rows, t] = ry / win.weeks[rows]
     if clean and s.clean_quantile < 1:
         # y > ppf(q) exactly when P(Y >= y) <= 1 - q: the quantile is needed for those only.

@@ -306,6 +306,10 @@ def test_surveil_gives_the_same_evidence_when_it_may_reuse_the_exposure_matrix(m
         assert np.array_equal(getattr(reused, name), getattr(expected, name), equal_nan=True)
     assert np.array_equal(reused.cleaned, expected.cleaned)
     assert np.isnan(reused.p_lower).all()  # only asked for with lower_tail
+    lean = surveil(counts, total[None, :] - counts, diagnostics=False, **options)
+    for name in ("expected", "size", "p_upper", "reference_mean", "cleaned"):
+        assert np.array_equal(getattr(lean, name), getattr(expected, name), equal_nan=True)
+    assert np.isnan(lean.season).all() and np.isnan(lean.dispersion).all()
     assert np.isfinite(reused.p_upper).sum() > weeks  # tested weeks: the comparison is not empty
 
 
