@@ -27,6 +27,7 @@ from queries.schema import complaints
 from sample_data.load import generate_warehouse
 from scoring.alerts import (
     ALERT_SCHEMA,
+    NO_PRODUCT,
     AlertSettings,
     advisory_for,
     complete_weekly,
@@ -233,6 +234,23 @@ def test_weekly_series_are_completed_with_zeros_from_their_first_week() -> None:
     assert long.filter(pl.col("company_id") == "B")["complaints"].to_list() == [1, 0, 0]
     keys, matrix = weekly_matrix(frame, "company_id", MONDAY, 5)
     assert keys == ["A", "B"] and matrix.sum() == 8  # week 9 is outside the range
+
+
+def test_weekly_matrix_adds_up_repeated_rows_and_sorts_keys_as_python_does() -> None:
+    weeks = [MONDAY + timedelta(weeks=w) for w in (2, 0, 2, 1, 0, 7)]
+    frame = pl.DataFrame(
+        {
+            "product": ["카드", None, "카드", "Zebra", "apple", "Only late"],
+            "period_start": weeks,
+            "complaints": [3, 4, 5, 1, 2, 9],
+        }
+    )
+    keys, matrix = weekly_matrix(frame, "product", MONDAY, 3)
+    assert keys == sorted(["카드", NO_PRODUCT, "Zebra", "apple"])  # "Only late" is out of range
+    expected = {"카드": [0, 0, 8], NO_PRODUCT: [4, 0, 0], "Zebra": [0, 1, 0], "apple": [2, 0, 0]}
+    assert {k: matrix[i].tolist() for i, k in enumerate(keys)} == expected
+    empty_keys, empty = weekly_matrix(frame.clear(), "product", MONDAY, 3)
+    assert empty_keys == [] and empty.shape == (0, 3)
 
 
 @pytest.mark.parametrize(
