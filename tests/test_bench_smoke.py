@@ -22,6 +22,7 @@ MEASURES = (
     "dashboard interaction p95 (weight slider)",
     "dashboard peak memory",
     "company profile: header",
+    "company profile: down to recent complaints",
     "company profile: whole page",
     "peak memory: list + profile (+ alerts page)",
 )
