@@ -458,6 +458,146 @@ def bench_dashboard(size: str, path: Path, repeat: int) -> list[Row]:
     ]
 
 
+def bench_profile(size: str, path: Path) -> list[Row]:
+    """A company profile in Chromium after the target list, then the alerts page: seconds to the
+    profile's header and to its finished page, and the server's peak memory after each.
+
+    A fresh server, signed in as an analyst would be: the target list first (its ranking is then
+    cached, as it usually is), then a click on the top firm opens its profile; the alerts page
+    is opened last in a second tab of the same server.
+    """
+    from playwright.sync_api import sync_playwright
+
+    password = bench_account(path)
+    server, url = start_dashboard(path)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=shutil.which("chromium") or "/usr/bin/chromium", headless=True
+            )
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            sign_in(page, f"{url}/targets", password)
+            page.wait_for_function(LIST_DRAWN, timeout=600_000, polling=20)
+            grid = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+            assert grid is not None
+            clicked = time.perf_counter()
+            # The first row's selection checkbox opens that firm's profile.
+            page.mouse.click(grid["x"] + 14, grid["y"] + 35 + 17)
+            page.wait_for_url("**/company?**", timeout=600_000)
+            page.wait_for_selector('[data-testid="stMetricValue"]', timeout=600_000)
+            header = time.perf_counter() - clicked
+            page.wait_for_function(PROFILE_BODY, timeout=900_000, polling=50)
+            body = time.perf_counter() - clicked
+            page.wait_for_function(PROFILE_DONE, timeout=900_000, polling=50)
+            finished = time.perf_counter() - clicked
+            after_profile = peak_rss_mb(server.pid)
+            alerts_page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            sign_in(alerts_page, f"{url}/alerts", password)
+            alerts_page.wait_for_function(ALERTS_DONE, timeout=900_000, polling=50)
+            browser.close()
+        after_alerts = peak_rss_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return [
+        Row(
+            size,
+            "company profile: header",
+            f"{header:.1f} s",
+            "at once",
+            "from the click in the target list to the tier and score shown",
+        ),
+        Row(
+            size,
+            "company profile: down to recent complaints",
+            f"{body:.1f} s",
+            "soon",
+            "timeline, breakdowns, days to answer, enforcement, related firms, recent complaints",
+        ),
+        Row(
+            size,
+            "company profile: whole page",
+            f"{finished:.1f} s",
+            "soon",
+            "alerts marked, 8 quarters of history, group ranking; nothing cached but the list",
+        ),
+        Row(
+            size,
+            "peak memory: list + profile (+ alerts page)",
+            f"{after_profile:,.0f} MB ({after_alerts:,.0f} MB)",
+            "<= 1,500 MB",
+            "server VmHWM after the profile, and after the alerts page too",
+        ),
+    ]
+
+
+def bench_account(path: Path) -> str:
+    """Make sure the warehouse has the bench's admin account; its password."""
+    from access.passwords import hash_password
+    from queries import accounts
+    from queries.schema import create_security_schema
+    from queries.warehouse import security_url
+
+    password = "bench password, not a secret"
+    store = make_engine(security_url(f"duckdb:///{path}", environ={}))
+    create_security_schema(store)
+    if accounts.lookup(store, "bench") is None:
+        accounts.add_user(store, "bench", "admin", hash_password(password))
+    store.dispose()
+    return password
+
+
+def start_dashboard(path: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """A dashboard server on a free port, listening; the process and its address."""
+    port = free_port()
+    env = {**os.environ, "RADAR_DB_URL": f"duckdb:///{path}", "RADAR_LANG": "en"}
+    env.pop("RADAR_AUDIT_DB_URL", None)
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py")]
+    server = subprocess.Popen(
+        [*command, "--server.port", str(port), "--server.headless", "true"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.2)
+    return server, f"http://127.0.0.1:{port}"
+
+
+def sign_in(page, address: str, password: str) -> None:  # noqa: ANN001
+    """Open a page and sign in as the bench account."""
+    page.goto(address)
+    page.get_by_label("Username").fill("bench")
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+# The cheap sections are all drawn: the last of them, the recent complaints, is on the page.
+PROFILE_BODY = """() => [...document.querySelectorAll('h3')].some(
+  h => h.innerText.trim() === "Recent complaints")"""
+
+# Finished: the run is over, no spinner is left and the score history (filled last) is there.
+PROFILE_DONE = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const titles = [...document.querySelectorAll('h3')].map(h => h.innerText.trim());
+  return app !== null && app.getAttribute("data-test-script-state") === "notRunning"
+    && document.querySelector('[data-testid="stSpinner"]') === null
+    && titles.includes("Score and tier by quarter");
+}"""
+
+ALERTS_DONE = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return app !== null && app.getAttribute("data-test-script-state") === "notRunning"
+    && document.querySelector('[data-testid="stSpinner"]') === null
+    && [...document.querySelectorAll('h2')].some(h => h.innerText.includes("alerts as of"));
+}"""
+
+
 WATCH_SOCKET = """(() => {
   const Native = window.WebSocket;
   window.radarSocket = {sent: [], received: []};
@@ -553,7 +693,9 @@ def main(argv: list[str] | None = None) -> int:
         help="PostgreSQL URL to rank at each size; its tables are dropped and loaded unless it "
         "already holds the same complaints",
     )
-    parser.add_argument("--skip", default="", help="comma list of: ranking,ingest,dashboard")
+    parser.add_argument(
+        "--skip", default="", help="comma list of: ranking,ingest,dashboard,profile"
+    )
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="where warehouses live")
     args = parser.parse_args(argv)
     sizes = [s for s in args.sizes.split(",") if s]
@@ -576,6 +718,8 @@ def main(argv: list[str] | None = None) -> int:
                 rows += bench_postgres(size, path, Path(folder), args.pg, args.repeat)
         if "dashboard" not in skip:
             rows += bench_dashboard(size, path, args.repeat)
+        if "profile" not in skip:
+            rows += bench_profile(size, path)
         print_table(rows)  # after each size, so a long run shows progress
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\nbench process peak memory: {peak:,.0f} MB; machine: {os.cpu_count()} cores")

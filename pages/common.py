@@ -338,6 +338,7 @@ def forget_scores() -> None:
         quarter_standings,
         _group_ranking,
         company_graph,
+        alert_inputs,
     ):
         cached.clear()
 
@@ -446,7 +447,10 @@ def rejected_for_run(url: str, run_id: str) -> pl.DataFrame:
     return aggregates.rejected_for_run(engine_for(url), run_id)
 
 
-@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=16)
+# A shared resource, not data: ~75 MB of frames at 10M complaints that st.cache_data would keep
+# pickled and unpickle into a fresh copy on every hit (the alerts page reads them on each rerun).
+# Frozen dataclass of immutable polars frames: nobody modifies them.
+@st.cache_resource(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=4)
 def alert_inputs(url: str, as_of: date) -> AlertInputs:
     """The weekly counts an alerts run reads, as of a date."""
     return fetch_alert_inputs(engine_for(url), as_of)
@@ -472,7 +476,9 @@ def _detected_alerts(url: str, as_of: date) -> AlertReport:
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=64)
 def alert_series(url: str, as_of: date, level: str, key: str) -> pl.DataFrame:
     """Weekly observed and expected counts of one alerted series."""
-    return series_weeks(alert_inputs(url, as_of), level, key)
+    # The alerts run kept every alerted series; only another key needs a pass of its own.
+    kept = _detected_alerts(url, as_of).series_for(level, key)
+    return kept if kept is not None else series_weeks(alert_inputs(url, as_of), level, key)
 
 
 class DashboardSource:

@@ -145,72 +145,89 @@ if prepared_report and prepared_report[0] == report_params:
     )
 
 # --- timeline ---------------------------------------------------------------------------
+# The page is drawn cheapest first: the slow parts (surge alerts for the timeline's markers, the
+# earlier quarters' standings, the group ranking) fill their places at the end of the run, so
+# the header, tier and explanation, the timeline and the breakdowns show at once.
+
+
+def timeline_figure(timeline: pl.DataFrame, firm_alerts: pl.DataFrame | None) -> go.Figure:
+    """The firm's months against its industry's pace, surge alerts shaded (None: not yet)."""
+    months = timeline["period_start"].to_list()
+    figure = make_subplots(specs=[[{"secondary_y": True}]])
+    figure.add_trace(
+        go.Bar(
+            x=months,
+            y=timeline["complaints"].to_list(),
+            name=t("company.firm"),
+            marker_color="#3182bd",
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=months,
+            y=timeline["expected"].to_list(),
+            name=t("company.industry_pace"),
+            mode="lines",
+            line={"dash": "dash", "color": "#636363"},
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=months,
+            y=timeline["unresolved_share"].to_list(),
+            name=f"{t('company.unresolved_axis')} ({t('company.firm')})",
+            mode="lines+markers",
+            line={"color": "#e6550d"},
+        ),
+        secondary_y=True,
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=months,
+            y=timeline["industry_unresolved_share"].to_list(),
+            name=f"{t('company.unresolved_axis')} ({t('company.industry_unresolved')})",
+            mode="lines",
+            line={"color": "#fdae6b", "dash": "dot"},
+        ),
+        secondary_y=True,
+    )
+    figure.add_vrect(
+        x0=windows.current_start,
+        x1=windows.current_end,
+        fillcolor="#9ecae1",
+        opacity=0.2,
+        line_width=0,
+    )
+    for alert in [] if firm_alerts is None else firm_alerts.iter_rows(named=True):
+        figure.add_vrect(
+            x0=alert["start"],
+            x1=alert["last_week"] + timedelta(days=6),
+            fillcolor="#e6550d",
+            opacity=0.15,
+            line_width=0,
+            annotation_text=t("company.alert_marker"),
+            annotation_position="top left",
+        )
+    figure.update_yaxes(title_text=t("col.complaints"), secondary_y=False)
+    figure.update_yaxes(
+        title_text=t("company.unresolved_axis"), tickformat=".0%", range=[0, 1], secondary_y=True
+    )
+    figure.update_layout(
+        height=380,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        legend={"orientation": "h", "y": -0.15},
+    )
+    return figure
+
+
 st.subheader(t("company.timeline"))
 industry = record["industry"] or ""
 timeline = company_timeline(
     firm_months(url, company_id, as_of), industry_months(url, industry, as_of)
 ).tail(TIMELINE_MONTHS)
-months = timeline["period_start"].to_list()
-figure = make_subplots(specs=[[{"secondary_y": True}]])
-figure.add_trace(
-    go.Bar(
-        x=months, y=timeline["complaints"].to_list(), name=t("company.firm"), marker_color="#3182bd"
-    )
-)
-figure.add_trace(
-    go.Scatter(
-        x=months,
-        y=timeline["expected"].to_list(),
-        name=t("company.industry_pace"),
-        mode="lines",
-        line={"dash": "dash", "color": "#636363"},
-    )
-)
-figure.add_trace(
-    go.Scatter(
-        x=months,
-        y=timeline["unresolved_share"].to_list(),
-        name=f"{t('company.unresolved_axis')} ({t('company.firm')})",
-        mode="lines+markers",
-        line={"color": "#e6550d"},
-    ),
-    secondary_y=True,
-)
-figure.add_trace(
-    go.Scatter(
-        x=months,
-        y=timeline["industry_unresolved_share"].to_list(),
-        name=f"{t('company.unresolved_axis')} ({t('company.industry_unresolved')})",
-        mode="lines",
-        line={"color": "#fdae6b", "dash": "dot"},
-    ),
-    secondary_y=True,
-)
-figure.add_vrect(
-    x0=windows.current_start, x1=windows.current_end, fillcolor="#9ecae1", opacity=0.2, line_width=0
-)
-# Surge alerts concerning this firm, as the early-warning page saw them at the quarter's end.
-firm_alerts = alert_report(url, as_of).alerts.filter(
-    (pl.col("level") == "company") & (pl.col("key") == company_id)
-)
-for alert in firm_alerts.iter_rows(named=True):
-    figure.add_vrect(
-        x0=alert["start"],
-        x1=alert["last_week"] + timedelta(days=6),
-        fillcolor="#e6550d",
-        opacity=0.15,
-        line_width=0,
-        annotation_text=t("company.alert_marker"),
-        annotation_position="top left",
-    )
-figure.update_yaxes(title_text=t("col.complaints"), secondary_y=False)
-figure.update_yaxes(
-    title_text=t("company.unresolved_axis"), tickformat=".0%", range=[0, 1], secondary_y=True
-)
-figure.update_layout(
-    height=380, margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend={"orientation": "h", "y": -0.15}
-)
-st.plotly_chart(figure, key="company.timeline_chart")
+timeline_box = st.empty()
+timeline_draft = timeline_box.container()
+timeline_draft.plotly_chart(timeline_figure(timeline, None), key="company.timeline_draft")
 
 # --- breakdowns -------------------------------------------------------------------------
 st.subheader(t("company.breakdown"))
@@ -272,42 +289,8 @@ response.update_layout(
 )
 st.plotly_chart(response, key="company.response_chart")
 
-# --- score history ----------------------------------------------------------------------
-st.subheader(t("company.history"))
-past = [q for q in available_quarters(url) if q <= quarter][-HISTORY_QUARTERS:]
-weights = weight_values()
-# The quarter shown is ranked already; earlier ones need only each firm's standing.
-history = firm_history(
-    {q.label: ranked if q.end == as_of else quarter_standings(url, q.end, weights) for q in past},
-    company_id,
-)
-if history.height:
-    trend = go.Figure(
-        go.Scatter(
-            x=history["quarter"].to_list(),
-            y=history["score"].to_list(),
-            mode="lines+markers+text",
-            text=[tier_label(tier) for tier in history["tier"]],
-            textposition="top center",
-        )
-    )
-    trend.update_layout(
-        height=280, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis_title=t("col.score")
-    )
-    st.plotly_chart(trend, key="company.history_chart")
-    st.dataframe(
-        history.with_columns(pl.col("tier").map_elements(tier_label, return_dtype=pl.String)),
-        hide_index=True,
-        key="company.history_table",
-        column_config={
-            "quarter": t("col.quarter"),
-            "rank": t("col.rank"),
-            "score": st.column_config.NumberColumn(t("col.score"), format="%.2f"),
-            "tier": t("col.tier"),
-            "complaints": t("col.complaints"),
-            "firms": t("col.firms_ranked"),
-        },
-    )
+# --- score history (filled at the end) ----------------------------------------------------
+history_box = st.container()
 
 # --- enforcement and relations ------------------------------------------------------------
 left, right = st.columns(2)
@@ -330,21 +313,8 @@ else:
 right.subheader(t("company.related"))
 # The same graph the network page draws: recorded relations, group members, successor chains.
 related = related_companies(company_graph(url), company_id)
-groups = listed_groups(group_ranking_for(url, as_of, weights))
-group = groups.filter(pl.col("members").str.split(";").list.contains(company_id))
-if group.height:
-    g = group.row(0, named=True)
-    right.markdown(
-        t(
-            "company.group",
-            name=plain(g["name"]),
-            members=g["member_count"],
-            rank=f"{g['rank']:,}",
-            groups=f"{groups.height:,}",
-            tier=tier_label(g["tier"]),
-            score=f"{g['score']:.2f}",
-        )
-    )
+weights = weight_values()
+group_box = right.container()
 if related.height:
     right.page_link(
         "pages/network.py",
@@ -435,3 +405,68 @@ if may(user.role, "reveal_narrative") and with_text.height:
     elif revealed is not None:
         st.caption(t("company.revealed", complaint_id=revealed[1]))
         st.text(revealed[2])  # plain text: a narrative is never rendered as markup
+
+# --- the slow parts, in the places kept for them ---------------------------------------------
+# The alerts first: their numpy working set (~0.4 GB at 50K firms) is handed back to the system
+# when they are done, before the group ranking's and the history's polars work grows the heap.
+# Surge alerts concerning this firm, as the early-warning page saw them at the quarter's end.
+with timeline_draft, st.spinner(t("company.alerts_loading")):
+    firm_alerts = alert_report(url, as_of).alerts.filter(
+        (pl.col("level") == "company") & (pl.col("key") == company_id)
+    )
+timeline_box.plotly_chart(timeline_figure(timeline, firm_alerts), key="company.timeline_chart")
+
+with group_box, st.spinner(t("company.group_loading")):
+    groups = listed_groups(group_ranking_for(url, as_of, weights))
+group = groups.filter(pl.col("members").str.split(";").list.contains(company_id))
+if group.height:
+    g = group.row(0, named=True)
+    group_box.markdown(
+        t(
+            "company.group",
+            name=plain(g["name"]),
+            members=g["member_count"],
+            rank=f"{g['rank']:,}",
+            groups=f"{groups.height:,}",
+            tier=tier_label(g["tier"]),
+            score=f"{g['score']:.2f}",
+        )
+    )
+
+with history_box:
+    st.subheader(t("company.history"))
+    past = [q for q in available_quarters(url) if q <= quarter][-HISTORY_QUARTERS:]
+    # The quarter shown is ranked already; earlier ones need only each firm's standing.
+    with st.spinner(t("company.history_loading")):
+        standings = {
+            q.label: ranked if q.end == as_of else quarter_standings(url, q.end, weights)
+            for q in past
+        }
+    history = firm_history(standings, company_id)
+    if history.height:
+        trend = go.Figure(
+            go.Scatter(
+                x=history["quarter"].to_list(),
+                y=history["score"].to_list(),
+                mode="lines+markers+text",
+                text=[tier_label(tier) for tier in history["tier"]],
+                textposition="top center",
+            )
+        )
+        trend.update_layout(
+            height=280, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis_title=t("col.score")
+        )
+        st.plotly_chart(trend, key="company.history_chart")
+        st.dataframe(
+            history.with_columns(pl.col("tier").map_elements(tier_label, return_dtype=pl.String)),
+            hide_index=True,
+            key="company.history_table",
+            column_config={
+                "quarter": t("col.quarter"),
+                "rank": t("col.rank"),
+                "score": st.column_config.NumberColumn(t("col.score"), format="%.2f"),
+                "tier": t("col.tier"),
+                "complaints": t("col.complaints"),
+                "firms": t("col.firms_ranked"),
+            },
+        )

@@ -371,6 +371,18 @@ CATALOG: dict[str, dict[str, str]] = {
     "col.top_firms": {"en": "Leading firms", "ko": "주요 사업자"},
     "col.advisory_candidate": {"en": "Advisory candidate", "ko": "주의보 후보"},
     "company.alert_marker": {"en": "surge alert", "ko": "급증 경보"},
+    "company.alerts_loading": {
+        "en": "Checking for surge alerts to mark on the timeline…",
+        "ko": "타임라인에 표시할 급증 경보를 확인하는 중…",
+    },
+    "company.history_loading": {
+        "en": "Ranking the earlier quarters…",
+        "ko": "이전 분기 순위를 계산하는 중…",
+    },
+    "company.group_loading": {
+        "en": "Ranking corporate groups…",
+        "ko": "기업집단 순위를 계산하는 중…",
+    },
     # corporate networks
     "network.heading": {"en": "Corporate networks: {quarter}", "ko": "기업 관계망: {quarter}"},
     "network.intro": {

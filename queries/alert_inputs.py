@@ -15,12 +15,7 @@ from datetime import date, timedelta
 import polars as pl
 from sqlalchemy import Engine, func, select
 
-from queries.aggregates import (
-    company_period_counts,
-    company_table,
-    product_period_counts,
-    weekly_totals,
-)
+from queries.aggregates import company_table
 from queries.bulk import fetch_frame
 from queries.filters import ComplaintFilter, apply_filter
 from queries.schema import complaints
@@ -39,7 +34,7 @@ class AlertInputs:
     as_of: date
     history_start: date  # Monday of the first week fetched
     company_weeks: pl.DataFrame  # company_id, period_start, complaints
-    product_weeks: pl.DataFrame  # product, period_start, complaints, companies
+    product_weeks: pl.DataFrame  # product, period_start, complaints
     total_weeks: pl.DataFrame  # period_start, complaints (every complaint, whatever its firm)
     companies: pl.DataFrame  # company_id, name, industry
     company_product_weeks: pl.DataFrame  # company_id, product, period_start, complaints (recent)
@@ -52,6 +47,28 @@ def _monday(day: date) -> date:
 def _check_weeks(name: str, weeks: int) -> None:
     if weeks < 1:
         raise ValueError(f"{name} must be >= 1; got {weeks}.")
+
+
+def week_counts(
+    engine: Engine, keys: tuple[str, ...], complaint_filter: ComplaintFilter
+) -> pl.DataFrame:
+    """Complaints per ISO week and the named complaint columns (a null key is its own group).
+
+    Only the count: the alerts read nothing else, and at 10M complaints the status columns of
+    `aggregates.company_period_counts` cost the warehouse seconds and hundreds of MB of hash
+    table for a result that was thrown away.
+    """
+    c = complaints.c
+    columns = [c[key] for key in keys]
+    bucket = period_start(c.received_date, "week").label("period_start")
+    query = (
+        apply_filter(select(*columns, bucket, func.count().label("complaints")), complaint_filter)
+        .group_by(*columns, bucket)
+        .order_by(*columns, bucket)
+    )
+    schema = {**{key: pl.String() for key in keys}, **WEEK_COUNT_SCHEMA}
+    with engine.connect() as connection:
+        return fetch_frame(connection, query, schema)
 
 
 def company_product_week_counts(engine: Engine, complaint_filter: ComplaintFilter) -> pl.DataFrame:
@@ -69,6 +86,16 @@ def company_product_week_counts(engine: Engine, complaint_filter: ComplaintFilte
     schema = {"company_id": pl.String(), "product": pl.String(), **WEEK_COUNT_SCHEMA}
     with engine.connect() as connection:
         return fetch_frame(connection, query, schema)
+
+
+def total_week_counts(product_weeks: pl.DataFrame) -> pl.DataFrame:
+    """All complaints per week: products (a null product included) partition every complaint."""
+    return (
+        product_weeks.group_by("period_start")
+        .agg(pl.col("complaints").sum())
+        .sort("period_start")
+        .select(list(WEEK_COUNT_SCHEMA))
+    )
 
 
 def fetch_alert_inputs(
@@ -91,15 +118,13 @@ def fetch_alert_inputs(
     recent = ComplaintFilter(
         start=max(history_start, this_week - timedelta(weeks=advisory_weeks)), end=as_of
     )
-    company_weeks = company_period_counts(
-        engine, period="week", complaint_filter=history, as_of=as_of
-    ).select("company_id", "period_start", "complaints")
+    product_weeks = week_counts(engine, ("product",), history)
     return AlertInputs(
         as_of=as_of,
         history_start=history_start,
-        company_weeks=company_weeks,
-        product_weeks=product_period_counts(engine, period="week", complaint_filter=history),
-        total_weeks=weekly_totals(engine, history),
+        company_weeks=week_counts(engine, ("company_id",), history),
+        product_weeks=product_weeks,
+        total_weeks=total_week_counts(product_weeks),
         companies=company_table(engine).select("company_id", "name", "industry"),
         company_product_weeks=company_product_week_counts(engine, recent),
     )

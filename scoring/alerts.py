@@ -74,6 +74,15 @@ ALERT_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
+SERIES_SCHEMA: dict[str, pl.DataType] = {
+    "level": pl.String(),
+    "key": pl.String(),
+    "period_start": pl.Date(),
+    "observed": pl.Float64(),
+    "expected": pl.Float64(),
+}
+
+
 @dataclass(frozen=True, kw_only=True)
 class AlertSettings:
     """Every rule of the alerts, with the documented defaults (docs/alerts.md)."""
@@ -143,11 +152,22 @@ class AlertReport:
     alerts: pl.DataFrame  # ALERT_SCHEMA
     metadata: dict[str, object]
     notes: tuple[str, ...]
+    # level, key, period_start, observed, expected of every alerted company and product, as
+    # `series_weeks` gives them: charting an alert then needs no second pass over the history.
+    series: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=SERIES_SCHEMA))
 
     def in_language(self, language: str) -> AlertReport:
         """The same report with evidence and notes written in `language`."""
         alerts = with_evidence(self.alerts, language)
-        return AlertReport(alerts, self.metadata, alert_notes(self.metadata, language))
+        notes = alert_notes(self.metadata, language)
+        return AlertReport(alerts, self.metadata, notes, self.series)
+
+    def series_for(self, level: str, key: str) -> pl.DataFrame | None:
+        """An alerted series' weeks (as `series_weeks`), or None when it was not alerted."""
+        if not ((self.series["level"] == level) & (self.series["key"] == key)).any():
+            return None
+        rows = self.series.filter((pl.col("level") == level) & (pl.col("key") == key))
+        return rows.select("period_start", "observed", "expected")
 
     def for_level(self, level: str) -> pl.DataFrame:
         """One level's alerts, preceded by the data events that qualify them."""
@@ -184,29 +204,23 @@ def weekly_matrix(
 ) -> tuple[list[str], np.ndarray]:
     """Sorted keys and a keys x weeks count matrix; weeks outside the range are dropped.
 
-    A null key becomes its own series (NO_PRODUCT for products); absent weeks are 0.
+    A null key becomes its own series (NO_PRODUCT for products); absent weeks are 0. Rows of the
+    same key and week add up. No hash grouping of the rows: at 2.2M firm-weeks a polars
+    group_by and join took ~600 MB of allocator memory; a binary search into the sorted keys
+    and one bincount take the matrix itself and a few flat columns.
     """
-    rows = (
-        frame.select(
-            pl.col(key).fill_null(NO_PRODUCT).alias("key"),
-            week_index(first_week).alias("week"),
-            pl.col("complaints").cast(pl.Int64),
-        )
-        .filter(pl.col("week").is_between(0, n_weeks - 1))
-        .group_by("key", "week")
-        .agg(pl.col("complaints").sum())
-    )
-    keys = sorted(rows.get_column("key").unique().to_list())
-    lookup = pl.DataFrame(
-        {"key": keys, "row": np.arange(len(keys), dtype=np.int64)},
-        schema={"key": pl.String(), "row": pl.Int64()},
-    )
-    placed = rows.join(lookup, on="key", how="left")
-    matrix = np.zeros((len(keys), n_weeks))
-    matrix[placed.get_column("row").to_numpy(), placed.get_column("week").to_numpy()] = (
-        placed.get_column("complaints").to_numpy()
-    )
-    return keys, matrix
+    rows = frame.select(
+        pl.col(key).fill_null(NO_PRODUCT).alias("key"),
+        week_index(first_week).alias("week"),
+        pl.col("complaints").cast(pl.Int64),
+    ).filter(pl.col("week").is_between(0, n_weeks - 1))
+    keys = rows.get_column("key").unique().sort()
+    row = keys.search_sorted(rows.get_column("key")).cast(pl.Int64).to_numpy()
+    cell = row * n_weeks + rows.get_column("week").to_numpy()
+    # Float sums of whole counts are exact (far below 2^53), whatever the order.
+    counts = rows.get_column("complaints").cast(pl.Float64).to_numpy()
+    matrix = np.bincount(cell, weights=counts, minlength=keys.len() * n_weeks)
+    return keys.to_list(), matrix.reshape(keys.len(), n_weeks)
 
 
 def complete_weekly(
@@ -240,7 +254,12 @@ class LevelScan:
     evidence: Evidence
     q_values: np.ndarray  # series x weeks
     flags: np.ndarray  # series x weeks, bool
-    increments: np.ndarray  # CUSUM log-likelihood ratios for the start-week estimate
+    increments: np.ndarray  # CUSUM log-likelihood ratios of increment_rows, x weeks
+    increment_rows: np.ndarray  # sorted series rows with a flagged week: only they need a start
+
+    def row_increments(self, row: int) -> np.ndarray:
+        """The CUSUM increments of a series with a flagged week, for its start-week estimate."""
+        return self.increments[int(np.searchsorted(self.increment_rows, row))]
 
 
 @dataclass(frozen=True)
@@ -284,11 +303,14 @@ def level_evidence(
     `others` (series x weeks) is what "all other complaints" means in the judged week; the
     share itself is learned against `reference_total` (see `surveil`), or, when that is None,
     against the sum of the level's own cleaned counts, which needs series that partition all
-    complaints (products).
+    complaints (products). `others` is working memory: clipped at 0 and reused in place (a
+    60 MB matrix at 50K firms).
     """
     return surveil(
         counts,
-        np.maximum(others, 0.0),
+        np.maximum(others, 0.0, out=others),
+        overwrite_exposure=True,
+        diagnostics=False,
         groups=groups,
         reference_total=reference_total,
         trim_total=reference_total is None,
@@ -321,12 +343,14 @@ def finish_level(
 ) -> LevelScan:
     """q-values within each week, the flagged weeks and the CUSUM increments of a level."""
     q_values = bh_by_week(evidence.p_upper)
+    flags = flag_weeks(evidence, q_values, settings)
+    # Only series with a flagged week ever need a start: at 50K firms a few hundred rows
+    # instead of three firms x weeks matrices.
+    rows = np.flatnonzero(flags.any(axis=1))
     increments = shift_log_likelihood(
-        evidence.observed, evidence.expected, evidence.size, settings.start_shift
+        evidence.observed[rows], evidence.expected[rows], evidence.size[rows], settings.start_shift
     )
-    return LevelScan(
-        level, keys, evidence, q_values, flag_weeks(evidence, q_values, settings), increments
-    )
+    return LevelScan(level, keys, evidence, q_values, flags, increments, rows)
 
 
 def typical_ratio(company: Evidence, min_series: int) -> np.ndarray:
@@ -335,12 +359,15 @@ def typical_ratio(company: Evidence, min_series: int) -> np.ndarray:
     ref = company.reference_mean
     with np.errstate(invalid="ignore", divide="ignore"):
         usable = np.isfinite(ref) & (ref >= 1.0)
-        ratio = np.where(usable, company.observed / ref, np.nan)
+        ratio = np.divide(company.observed, ref)
+    ratio[~usable] = np.nan  # in place: at 50K firms each firms x weeks copy is 60 MB
     enough = usable.sum(axis=0) >= min_series
-    medians = np.full(ref.shape[1], np.nan)
-    if enough.any():
-        medians[enough] = np.nanmedian(ratio[:, enough], axis=0)
-    return medians
+    if not enough.any():
+        return np.full(ref.shape[1], np.nan)
+    # Every week's median at once (each is its own column's), not a copy of some columns; the
+    # weeks without enough firms get a dummy 0 (never all-NaN) and a NaN result.
+    ratio[:, ~enough] = 0.0
+    return np.where(enough, np.nanmedian(ratio, axis=0), np.nan)
 
 
 def scan_total(total: np.ndarray, typical: np.ndarray, settings: AlertSettings) -> LevelScan:
@@ -375,7 +402,8 @@ def scan_total(total: np.ndarray, typical: np.ndarray, settings: AlertSettings) 
     both["p_upper"] = np.vstack([evidence.p_upper[0], evidence.p_lower[0]])
     both["p_lower"] = np.vstack([evidence.p_lower[0], evidence.p_upper[0]])
     nan = np.full((2, total.size), np.nan)
-    return LevelScan("data", ["jump", "drop"], Evidence(**both), nan, np.vstack([jump, drop]), nan)
+    flags = np.vstack([jump, drop])
+    return LevelScan("data", ["jump", "drop"], Evidence(**both), nan, flags, nan, np.arange(2))
 
 
 def scan_history(inputs: AlertFrames, settings: AlertSettings) -> Scan:
@@ -399,6 +427,7 @@ def scan_history(inputs: AlertFrames, settings: AlertSettings) -> Scan:
         company_counts, trimmed[None, :] - company_counts, industry, settings, trimmed
     )
     typical = typical_ratio(company, settings.data_event_min_series)
+    company = _without_unread(company)
     data = scan_total(total, typical, settings)
     with np.errstate(invalid="ignore", divide="ignore"):
         jump = data.evidence.observed[0] / data.evidence.expected[0]
@@ -412,6 +441,12 @@ def scan_history(inputs: AlertFrames, settings: AlertSettings) -> Scan:
         data,
         typical,
     )
+
+
+def _without_unread(evidence: Evidence) -> Evidence:
+    """The evidence without the cleaned counts, which no alert row reads: at 50K firms a 60 MB
+    matrix freed before the q-values and CUSUM increments need room."""
+    return replace(evidence, cleaned=np.broadcast_to(np.float64(np.nan), evidence.cleaned.shape))
 
 
 def trimmed_total(
@@ -480,7 +515,7 @@ def runs_as_of(scan: LevelScan, at: int, settings: AlertSettings) -> list[_Run]:
         first = int(flagged[breaks[-1] + 1]) if breaks.size else int(flagged[0])
         previous_end = int(flagged[breaks[-1]]) if breaks.size else -1
         earliest = max(first - s.max_lookback_weeks, previous_end + 1, 0)
-        start = change_point(scan.increments[row], first, earliest)
+        start = change_point(scan.row_increments(int(row)), first, earliest)
         runs.append(_Run(int(row), start, first, last))
     return runs
 
@@ -828,7 +863,20 @@ def detect_alerts(inputs: AlertFrames, settings: AlertSettings | None = None) ->
     else:
         alerts = alerts_at(scan, at, settings, inputs.companies, inputs.company_product_weeks)
     metadata = _metadata(inputs, scan, settings, at)
-    return AlertReport(alerts, metadata, alert_notes(metadata))
+    series = _alerted_series(scan, alerts)
+    return AlertReport(alerts, metadata, alert_notes(metadata), series)
+
+
+def _alerted_series(scan: Scan, alerts: pl.DataFrame) -> pl.DataFrame:
+    """The weeks of every company and product that alerts (SERIES_SCHEMA), from the scan."""
+    pairs = alerts.filter(pl.col("level").is_in(["company", "product"])).select("level", "key")
+    frames = [
+        _scan_series(scan, level, key).select(
+            pl.lit(level).alias("level"), pl.lit(key).alias("key"), pl.all()
+        )
+        for level, key in pairs.unique(maintain_order=True).iter_rows()
+    ]
+    return pl.concat(frames) if frames else pl.DataFrame(schema=SERIES_SCHEMA)
 
 
 def backfill_alerts(
@@ -872,9 +920,13 @@ def series_weeks(
     """
     if level not in ("company", "product"):
         raise ValueError(f"level must be 'company' or 'product'; got {level!r}.")
-    scan = scan_history(inputs, settings or AlertSettings())
+    return _scan_series(scan_history(inputs, settings or AlertSettings()), level, key)
+
+
+def _scan_series(scan: Scan, level: str, key: str) -> pl.DataFrame:
+    """One series' weekly observed and expected counts from a scan (see `series_weeks`)."""
     level_scan = scan.company if level == "company" else scan.product
-    schema = {"period_start": pl.Date, "observed": pl.Float64, "expected": pl.Float64}
+    schema = {name: SERIES_SCHEMA[name] for name in ("period_start", "observed", "expected")}
     if key not in level_scan.keys:
         return pl.DataFrame(schema=schema)
     row = level_scan.keys.index(key)

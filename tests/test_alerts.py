@@ -16,18 +16,24 @@ import numpy as np
 import polars as pl
 import pytest
 from numpy.testing import assert_allclose
+from polars.testing import assert_frame_equal
 from scipy import stats
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select, update
 
+from queries.aggregates import weekly_totals
 from queries.alert_inputs import fetch_alert_inputs
+from queries.filters import ComplaintFilter
+from queries.schema import complaints
 from sample_data.load import generate_warehouse
 from scoring.alerts import (
     ALERT_SCHEMA,
+    NO_PRODUCT,
     AlertSettings,
     advisory_for,
     complete_weekly,
     detect_alerts,
     last_complete_week,
+    series_weeks,
     weekly_matrix,
     widen_for_data_events,
 )
@@ -230,6 +236,23 @@ def test_weekly_series_are_completed_with_zeros_from_their_first_week() -> None:
     assert keys == ["A", "B"] and matrix.sum() == 8  # week 9 is outside the range
 
 
+def test_weekly_matrix_adds_up_repeated_rows_and_sorts_keys_as_python_does() -> None:
+    weeks = [MONDAY + timedelta(weeks=w) for w in (2, 0, 2, 1, 0, 7)]
+    frame = pl.DataFrame(
+        {
+            "product": ["카드", None, "카드", "Zebra", "apple", "Only late"],
+            "period_start": weeks,
+            "complaints": [3, 4, 5, 1, 2, 9],
+        }
+    )
+    keys, matrix = weekly_matrix(frame, "product", MONDAY, 3)
+    assert keys == sorted(["카드", NO_PRODUCT, "Zebra", "apple"])  # "Only late" is out of range
+    expected = {"카드": [0, 0, 8], NO_PRODUCT: [4, 0, 0], "Zebra": [0, 1, 0], "apple": [2, 0, 0]}
+    assert {k: matrix[i].tolist() for i, k in enumerate(keys)} == expected
+    empty_keys, empty = weekly_matrix(frame.clear(), "product", MONDAY, 3)
+    assert empty_keys == [] and empty.shape == (0, 3)
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
@@ -278,6 +301,34 @@ def test_share_model_follows_a_jump_in_everything() -> None:
     ev = surveil(counts, total[None, :] - counts, trim_total=True)
     assert_allclose(np.nanmedian(ev.observed[:, 30] / ev.expected[:, 30]), 1.0, atol=0.25)
     assert (ev.p_upper[:, 30] > 1e-4).all()
+
+
+@pytest.mark.parametrize("mode", ["plain", "trim_total", "reference_total"])
+def test_surveil_gives_the_same_evidence_when_it_may_reuse_the_exposure_matrix(mode: str) -> None:
+    """The alerts hand their "all other complaints" matrix over as working memory (60 MB at
+    50K firms); every number must be what a copy gives, bit for bit."""
+    weeks = 70
+    counts = _poisson_counts(4, np.array([0.5, 3.0, 12.0, 40.0, 90.0]), weeks)
+    counts[2, :20] = 0  # a series that starts late
+    counts[3, 50:53] *= 4  # a surge that gets winsorised
+    total = counts.sum(axis=0) + 500.0
+    options = {
+        "plain": {},
+        "trim_total": {"trim_total": True},
+        "reference_total": {"reference_total": total, "groups": np.array([0, 0, 1, 1, 1])},
+    }[mode]
+    expected = surveil(counts, total[None, :] - counts, **options)
+    scratch = total[None, :] - counts
+    reused = surveil(counts, scratch, overwrite_exposure=True, **options)
+    for name in ("expected", "size", "p_upper", "season", "dispersion", "reference_mean"):
+        assert np.array_equal(getattr(reused, name), getattr(expected, name), equal_nan=True)
+    assert np.array_equal(reused.cleaned, expected.cleaned)
+    assert np.isnan(reused.p_lower).all()  # only asked for with lower_tail
+    lean = surveil(counts, total[None, :] - counts, diagnostics=False, **options)
+    for name in ("expected", "size", "p_upper", "reference_mean", "cleaned"):
+        assert np.array_equal(getattr(lean, name), getattr(expected, name), equal_nan=True)
+    assert np.isnan(lean.season).all() and np.isnan(lean.dispersion).all()
+    assert np.isfinite(reused.p_upper).sum() > weeks  # tested weeks: the comparison is not empty
 
 
 def test_robust_total_flags_a_jump_and_a_gap_but_not_the_return_from_the_gap() -> None:
@@ -355,6 +406,17 @@ def test_a_young_company_surge_is_found_with_its_start_week() -> None:
     assert not report.metadata["partial_week_ignored"]  # as_of is a Sunday
 
 
+def test_the_report_keeps_each_alerted_series_as_series_weeks_gives_it() -> None:
+    """The alerts page charts an alert from the report, without a second pass over 50K firms."""
+    world = _world(4, 40, surge_firm=7, surge_week=37)
+    report = detect_alerts(world).in_language("ko")
+    assert_frame_equal(report.series_for("company", "F07"), series_weeks(world, "company", "F07"))
+    surge = report.series_for("company", "F07")
+    assert surge.filter(pl.col("period_start") == MONDAY + timedelta(weeks=38))["observed"][0] > 0
+    assert report.series_for("company", "F01") is None  # not alerted: the page scans for it
+    assert report.series["level"].unique().to_list() == ["company"]
+
+
 def test_the_still_filling_week_is_ignored_and_said_so() -> None:
     world = _world(5, 40, surge_firm=3, surge_week=39)
     # as_of on the Wednesday of week 39: only weeks up to 38 are judged, so no alert yet
@@ -413,9 +475,22 @@ def test_alert_modules_import_no_sql_or_streamlit() -> None:
 
 def test_alert_inputs_are_weekly_aggregates_up_to_as_of(any_engine: Engine) -> None:
     generate_warehouse(any_engine, companies=150, complaints=2000, seed=5)
+    with any_engine.begin() as connection:  # complaints without a product count in the total
+        recent = select(complaints.c.complaint_id).where(
+            complaints.c.received_date.between(date(2025, 1, 1), date(2025, 3, 5))
+        )
+        ids = connection.execute(recent.order_by(complaints.c.complaint_id).limit(30)).scalars()
+        connection.execute(
+            update(complaints).where(complaints.c.complaint_id.in_(list(ids))).values(product=None)
+        )
     as_of = date(2025, 3, 5)  # a Wednesday: its week is fetched up to that day
     inputs = fetch_alert_inputs(any_engine, as_of, history_weeks=20, advisory_weeks=6)
     this_week = date(2025, 3, 3)
+    assert inputs.product_weeks["product"].null_count() > 0
+    assert_frame_equal(
+        inputs.total_weeks,
+        weekly_totals(any_engine, ComplaintFilter(start=inputs.history_start, end=as_of)),
+    )
     assert inputs.history_start == this_week - timedelta(weeks=20)
     totals = {
         name: int(frame["complaints"].sum())

@@ -18,9 +18,15 @@ import pytest
 from polars.testing import assert_frame_equal
 from sqlalchemy import Engine, select
 
-from queries.aggregates import breakdown
+from queries.aggregates import (
+    breakdown,
+    company_period_counts,
+    product_period_counts,
+    weekly_totals,
+)
 from queries.alert_inputs import AlertInputs, fetch_alert_inputs
 from queries.bulk import fetch_frame
+from queries.filters import ComplaintFilter
 from queries.schema import sample_stories
 from queries.warehouse import make_engine
 from sample_data.load import generate_warehouse
@@ -325,6 +331,22 @@ def test_a_missing_month_is_one_data_event_and_its_end_is_no_jump(
     assert _counts(during)["company"] <= _counts(plain)["company"] + 2
     returning = after.filter((pl.col("level") == "data") & (pl.col("ratio") > 1))
     assert returning.height == 0
+
+
+def test_the_alert_fetch_counts_what_the_general_aggregates_count(
+    engine: Engine, end_inputs: AlertInputs
+) -> None:
+    """The alerts read lean count-only queries; they must agree with the dashboard's own."""
+    history = ComplaintFilter(start=end_inputs.history_start, end=END)
+    firms = company_period_counts(engine, period="week", complaint_filter=history, as_of=END)
+    assert_frame_equal(
+        end_inputs.company_weeks, firms.select("company_id", "period_start", "complaints")
+    )
+    products = product_period_counts(engine, period="week", complaint_filter=history)
+    assert_frame_equal(
+        end_inputs.product_weeks, products.select("product", "period_start", "complaints")
+    )
+    assert_frame_equal(end_inputs.total_weeks, weekly_totals(engine, history))
 
 
 # --- speed ---------------------------------------------------------------------------------

@@ -21,6 +21,10 @@ MEASURES = (
     "dashboard render, new session",
     "dashboard interaction p95 (weight slider)",
     "dashboard peak memory",
+    "company profile: header",
+    "company profile: down to recent complaints",
+    "company profile: whole page",
+    "peak memory: list + profile (+ alerts page)",
 )
 
 

@@ -283,3 +283,50 @@ def test_alerts_page_lists_the_engine_alerts_and_charts_one(monkeypatch, sample)
     table = app.dataframe[0].value
     expected_keys = companies.filter(pl.col("industry") == industry)["key"].to_list()
     assert [link.split("id=")[1].split("&")[0] for link in table["key"]] == expected_keys
+
+
+def _timeline_alert_spans(app: AppTest) -> list[tuple[str, str]]:
+    """The surge-alert shading of the profile's finished timeline chart (start, end)."""
+    import json
+
+    charts = [chart.proto for chart in app.get("plotly_chart")]
+    assert not any("timeline_draft" in chart.id for chart in charts)  # replaced by the final
+    (timeline,) = [chart for chart in charts if "company.timeline_chart" in chart.id]
+    shapes = json.loads(timeline.spec)["layout"].get("shapes", [])
+    return [(s["x0"][:10], s["x1"][:10]) for s in shapes if s.get("fillcolor") == "#e6550d"]
+
+
+def test_profile_timeline_marks_the_firms_surge_alerts_once_they_are_computed(
+    monkeypatch, sample
+) -> None:
+    from datetime import timedelta
+
+    from queries.alert_inputs import fetch_alert_inputs
+    from scoring.alerts import detect_alerts
+    from scoring.quarters import quarters_between
+
+    engine = make_engine(sample["url"], read_only=True)
+    summary = aggregates.warehouse_summary(engine)
+    found = None
+    for quarter in reversed(quarters_between(summary["first_received"], sample["quarter"].end)):
+        alerts = detect_alerts(fetch_alert_inputs(engine, quarter.end)).alerts
+        firms = alerts.filter(pl.col("level") == "company")
+        if firms.height:
+            found = quarter, firms
+            break
+    engine.dispose()
+    assert found is not None, "the sample's planted company surges should alert in some quarter"
+    quarter, firms = found
+    firm = firms["key"][0]
+    app = open_page(monkeypatch, sample["url"], "company", id=firm, quarter=quarter.label)
+    assert not app.exception
+    expected = [
+        (str(row["start"]), str(row["last_week"] + timedelta(days=6)))
+        for row in firms.filter(pl.col("key") == firm).iter_rows(named=True)
+    ]
+    assert _timeline_alert_spans(app) == expected
+    # The same page in Korean: the slow parts fill in there too, with no traceback.
+    korean = open_page(monkeypatch, sample["url"], "company", "ko", id=firm, quarter=quarter.label)
+    assert not korean.exception
+    assert _timeline_alert_spans(korean) == expected
+    assert any(HANGUL.search(s.value) for s in korean.subheader)

@@ -157,3 +157,27 @@ def test_a_failing_read_raises_its_error(tmp_path: Path) -> None:
     with pytest.raises(ProgrammingError):
         concurrently(engine, lambda: 1, broken)
     engine.dispose()
+
+
+def _duckdb_setting(engine: Engine, name: str) -> str:
+    with engine.connect() as connection:
+        return str(connection.execute(text(f"SELECT current_setting('{name}')")).scalar_one())
+
+
+def test_read_only_duckdb_caps_its_memory_and_the_environment_changes_the_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"duckdb:///{tmp_path / 'w.duckdb'}"
+    make_engine(url).dispose()  # creates the file
+    monkeypatch.delenv("RADAR_DUCKDB_MEMORY_LIMIT", raising=False)
+    capped = make_engine(url, read_only=True)
+    assert _duckdb_setting(capped, "memory_limit") == "488.2 MiB"  # 512MB in DuckDB's units
+    assert _duckdb_setting(capped, "enable_external_access").lower() == "false"
+    capped.dispose()
+    monkeypatch.setenv("RADAR_DUCKDB_MEMORY_LIMIT", "1GB")
+    wider = make_engine(url, read_only=True)
+    assert _duckdb_setting(wider, "memory_limit") == "953.6 MiB"
+    wider.dispose()
+    writer = make_engine(url)  # ingest and the CLI keep DuckDB's own default
+    assert _duckdb_setting(writer, "memory_limit") not in ("488.2 MiB", "953.6 MiB")
+    writer.dispose()
