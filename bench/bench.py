@@ -331,28 +331,13 @@ def bench_dashboard(size: str, path: Path, repeat: int) -> list[Row]:
     """First render of the target list in Chromium, weight-slider reruns, server memory."""
     from playwright.sync_api import sync_playwright
 
-    from access.passwords import hash_password
-    from queries import accounts
-    from queries.schema import create_security_schema
-    from queries.warehouse import make_engine, security_url
-
-    # A warehouse other than the embedded sample requires sign-in: one account for the bench.
-    password = "bench password, not a secret"
-    store = make_engine(security_url(f"duckdb:///{path}", environ={}))
-    create_security_schema(store)
-    if accounts.lookup(store, "bench") is None:
-        accounts.add_user(store, "bench", "admin", hash_password(password))
-    store.dispose()
+    password = bench_account(path)
 
     def open_signed_in(page, address: str) -> tuple[float, float]:  # noqa: ANN001
         """Open a page and sign in at once; seconds to the drawn, finished target list from
         pressing Sign in and from opening the page."""
         opened = time.perf_counter()
-        page.goto(address)
-        # Typed once the form's run has finished, as a person would: a field filled while a
-        # run is still redrawing the form can lose its text, and the bench then waited forever.
-        page.wait_for_function(FORM_READY, timeout=120_000, polling=20)
-        forms.append(time.perf_counter() - opened)
+        forms.append(open_sign_in_form(page, address))
         page.get_by_label("Username").fill("bench")
         page.get_by_label("Password", exact=True).fill(password)
         start = time.perf_counter()
@@ -362,9 +347,6 @@ def bench_dashboard(size: str, path: Path, repeat: int) -> list[Row]:
         return done - start, done - opened
 
     forms: list[float] = []  # seconds from opening a page to its drawn sign-in form
-    port = free_port()
-    env = {**os.environ, "RADAR_DB_URL": f"duckdb:///{path}", "RADAR_LANG": "en"}
-    env.pop("RADAR_AUDIT_DB_URL", None)
     with sync_playwright() as playwright:
         # The browser is up before the server starts, so its start-up is not in the figures.
         browser = playwright.chromium.launch(
@@ -372,30 +354,9 @@ def bench_dashboard(size: str, path: Path, repeat: int) -> list[Row]:
         )
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.add_init_script(WATCH_SOCKET)
-        # As the README starts it (scripts/run_dashboard.sh runs serve.py).
         launched = time.perf_counter()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                str(ROOT / "serve.py"),
-                "--server.port",
-                str(port),
-                "--server.headless",
-                "true",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        server, url = start_dashboard(path)
         try:
-            url = f"http://127.0.0.1:{port}"
-            deadline = time.time() + 60
-            while time.time() < deadline:
-                with socket.socket() as probe:
-                    if probe.connect_ex(("127.0.0.1", port)) == 0:
-                        break
-                time.sleep(0.05)
             listening = time.perf_counter() - launched
             first, first_open = open_signed_in(page, f"{url}/targets")
             first_launch = time.perf_counter() - launched
@@ -552,7 +513,8 @@ def start_dashboard(path: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {**os.environ, "RADAR_DB_URL": f"duckdb:///{path}", "RADAR_LANG": "en"}
     env.pop("RADAR_AUDIT_DB_URL", None)
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py")]
+    # As the README starts it: scripts/run_dashboard.sh runs serve.py.
+    command = [sys.executable, str(ROOT / "serve.py")]
     server = subprocess.Popen(
         [*command, "--server.port", str(port), "--server.headless", "true"],
         cwd=ROOT,
@@ -565,13 +527,25 @@ def start_dashboard(path: Path) -> tuple[subprocess.Popen[bytes], str]:
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", port)) == 0:
                 break
-        time.sleep(0.2)
+        time.sleep(0.05)
     return server, f"http://127.0.0.1:{port}"
+
+
+def open_sign_in_form(page, address: str) -> float:  # noqa: ANN001
+    """Open a page and wait for its sign-in form's run to finish; seconds it took.
+
+    A field filled while a run is still redrawing the form can lose its text, and the bench
+    then waited forever; a person types once the form is there.
+    """
+    opened = time.perf_counter()
+    page.goto(address)
+    page.wait_for_function(FORM_READY, timeout=120_000, polling=20)
+    return time.perf_counter() - opened
 
 
 def sign_in(page, address: str, password: str) -> None:  # noqa: ANN001
     """Open a page and sign in as the bench account."""
-    page.goto(address)
+    open_sign_in_form(page, address)
     page.get_by_label("Username").fill("bench")
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
