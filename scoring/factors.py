@@ -239,15 +239,24 @@ def _content_key(label: str, arrays: object) -> bytes:
 
 
 def _fit(label: str, **columns: np.ndarray) -> Priors:
-    """Fit the three priors on the columns named in PRIOR_INPUTS."""
+    """Fit the three priors on the columns named in PRIOR_INPUTS (the two rates alongside the
+    gamma mixture: each is array work that releases the GIL)."""
+    unresolved, late = (
+        _factor_pool().submit(
+            stats.fit_beta_binomial_strength,
+            columns[successes],
+            columns[trials],
+            columns[peer_rate],
+        )
+        for successes, trials, peer_rate in (
+            ("unresolved_n", "decided", "peer_unresolved_rate"),
+            ("late", "timely_known", "peer_late_rate"),
+        )
+    )
     return Priors(
         volume=stats.fit_gamma_mixture(columns["complaints"], columns["expected"]),
-        unresolved_strength=stats.fit_beta_binomial_strength(
-            columns["unresolved_n"], columns["decided"], columns["peer_unresolved_rate"]
-        ),
-        late_strength=stats.fit_beta_binomial_strength(
-            columns["late"], columns["timely_known"], columns["peer_late_rate"]
-        ),
+        unresolved_strength=unresolved.result(),
+        late_strength=late.result(),
         source=label,
     )
 

@@ -316,3 +316,14 @@ def test_per_distinct_evaluates_each_argument_tuple_once_and_scatters_it_back() 
     got = stats.per_distinct(counted, a, b, 0.025)
     np.testing.assert_array_equal(got, special.betaincinv(a, b, 0.025))
     assert sum(seen) == 5 * 3 + 3  # every (a, b) pair once, NaN rows once per b
+
+
+def test_squash_merges_equal_counts_with_close_expected_and_keeps_exposure() -> None:
+    n = np.array([3.0, 1.0, 3.0, 3.0, 0.0, 1.0])
+    e = np.array([2.0, 0.5, 2.0 * (1 + 1e-4), 8.0, 0.01, 0.5])
+    counts, expected, weight = stats.squash(n, e)
+    # Groups in (count, log-expected bin) order: (0, 0.01), (1, 0.5) x2, (3, ~2) x2, (3, 8).
+    assert counts.tolist() == [0.0, 1.0, 3.0, 3.0]
+    assert weight.tolist() == [1.0, 2.0, 2.0, 1.0]
+    assert_allclose(expected * weight, [0.01, 1.0, 2.0 * (2 + 1e-4), 8.0])
+    assert_allclose((expected * weight).sum(), e.sum())
