@@ -1,9 +1,9 @@
 """Independent warehouse reads run at once, each on its own pooled connection.
 
 A PostgreSQL server computes and formats each result in its own backend process while this
-process parses the ones already sent, so reading the parts of a scoring run side by side takes
-about as long as the longest of them. An in-memory database is one connection's private world,
-so its reads stay one after the other.
+process parses the ones already sent, so reading the parts of a scoring run side by side overlaps
+the server's work with ours (on two cores, about a fifth off the 10M fetch). An in-memory
+database is one connection's private world, so its reads stay one after the other.
 """
 
 from __future__ import annotations

@@ -274,9 +274,8 @@ def company_month_counts(
     particular order: sorting ~900K firm-months by a text id would cost more than reading them.
 
     With `status_ranges`, rollup months outside them carry `complaints` only (every other count
-    is null): a score reads statuses for three quarters out of five years, and reading a third
-    of the values is what makes a PostgreSQL warehouse answer in time. The parts are read side
-    by side (queries.concurrency).
+    is null): a score reads statuses for three quarters out of five years, so a third of the
+    values is read. The parts are read side by side (queries.concurrency).
     """
     full = ComplaintFilter(start=start, end=end)
     with engine.connect() as connection:
