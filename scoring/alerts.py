@@ -164,10 +164,8 @@ class AlertReport:
 
     def series_for(self, level: str, key: str) -> pl.DataFrame | None:
         """An alerted series' weeks (as `series_weeks`), or None when it was not alerted."""
-        if not ((self.series["level"] == level) & (self.series["key"] == key)).any():
-            return None
         rows = self.series.filter((pl.col("level") == level) & (pl.col("key") == key))
-        return rows.select("period_start", "observed", "expected")
+        return rows.select("period_start", "observed", "expected") if rows.height else None
 
     def for_level(self, level: str) -> pl.DataFrame:
         """One level's alerts, preceded by the data events that qualify them."""

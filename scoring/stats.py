@@ -505,8 +505,9 @@ def funnel_limit(target: object, trials: object, prob: float) -> FloatArray:
     size = np.where(ok, n, 1.0)
     p = np.clip(np.where(ok, theta, 0.5), 1e-12, 1 - 1e-12)
     # One target per industry and few distinct sizes: compute each (target, size) pair once.
-    pairs, row_pair = np.unique(p + 1j * size, return_inverse=True)
-    p, size = pairs.real, pairs.imag
+    flat_p, flat_size = np.ascontiguousarray(p.ravel()), np.ascontiguousarray(size.ravel())
+    first, row_pair = _distinct_rows([flat_p, flat_size])
+    p, size = flat_p[first], flat_size[first]
     r = stats.binom.ppf(prob, size, p)
     at_r = stats.binom.cdf(r, size, p)
     below_r = stats.binom.cdf(r - 1, size, p)
