@@ -18,6 +18,7 @@ from functools import partial
 
 import polars as pl
 from sqlalchemy import (
+    BigInteger,
     Column,
     Connection,
     Date,
@@ -26,6 +27,7 @@ from sqlalchemy import (
     String,
     Table,
     and_,
+    case,
     delete,
     exists,
     func,
@@ -266,6 +268,7 @@ def company_month_counts(
     as_of: date,
     deadline_days: int,
     status_ranges: Sequence[tuple[date, date]] | None = None,
+    segment_starts: Sequence[date] = (),
 ) -> pl.DataFrame:
     """company_period_counts(period="month") for [start, end], read from the rollup when kept.
 
@@ -275,7 +278,11 @@ def company_month_counts(
 
     With `status_ranges`, rollup months outside them carry `complaints` only (every other count
     is null): a score reads statuses for three quarters out of five years, so a third of the
-    values is read. The parts are read side by side (queries.concurrency).
+    values is read. With `segment_starts` too, those complaints-only months are also added up
+    in the warehouse between consecutive segment starts, each sum dated by the segment's start
+    (or by `start`): a caller that only ever sums whole segments gets the same totals from
+    half the rows (at 10M complaints 0.93M firm-months become 0.46M rows, and the frame's 95 MB
+    47 MB). The parts are read side by side (queries.concurrency).
     """
     full = ComplaintFilter(start=start, end=end)
     with engine.connect() as connection:
@@ -290,7 +297,15 @@ def company_month_counts(
     open_from = max(_month_start(as_of - timedelta(days=deadline_days)), start)
     settled_end = min(end, open_from - timedelta(days=1))
     reads = [
-        partial(_settled_months, engine, first, last, deadline_days, statuses)
+        partial(
+            _settled_months,
+            engine,
+            first,
+            last,
+            deadline_days,
+            statuses,
+            () if statuses else _segments_from(start, end, segment_starts),
+        )
         for first, last, statuses in _settled_parts(start, settled_end, status_ranges)
     ]
     if open_from <= end:
@@ -328,6 +343,13 @@ def _settled_parts(
         else:
             runs.append((month, last, statuses))
     return runs
+
+
+def _segments_from(start: date, end: date, segment_starts: Sequence[date]) -> tuple[date, ...]:
+    """`start` and the segment starts after it up to `end`, sorted (none without any)."""
+    if not segment_starts:
+        return ()
+    return tuple(sorted({start, *(day for day in segment_starts if start < day <= end)}))
 
 
 def _months_between(start: date, end: date) -> list[date]:
@@ -370,12 +392,31 @@ def _month_start(day: date) -> date:
     return day.replace(day=1)
 
 
+def _segment_start(month: ColumnElement, segment_starts: Sequence[date]) -> ColumnElement:
+    """The last of the sorted `segment_starts` on or before `month` (the first one for any
+    earlier month); the month itself when there are none."""
+    if not segment_starts:
+        return month
+    later_first = sorted(segment_starts, reverse=True)
+    return case(
+        *[(month >= day, literal(day, Date)) for day in later_first[:-1]],
+        else_=literal(later_first[-1], Date),
+    )
+
+
 def _settled_months(
-    engine: Engine, start: date, end: date, deadline_days: int, statuses: bool = True
+    engine: Engine,
+    start: date,
+    end: date,
+    deadline_days: int,
+    statuses: bool = True,
+    segment_starts: Sequence[date] = (),
 ) -> pl.DataFrame:
     """Rollup months in [start, end] whose complaints are all past the deadline.
 
-    Without `statuses` only `complaints` is read; the other counts are null.
+    Without `statuses` only `complaints` is read; the other counts are null. With
+    `segment_starts` (sorted; the first on or before `start`) each firm's months are summed per
+    segment, the row dated by the segment's start.
     """
     r = company_month_rollup.c
     if end < start:
@@ -396,16 +437,28 @@ def _settled_months(
     }
     read = list(counts) if statuses else ["complaints"]
     query_columns = ["company_id", "period_start", *read]
+    period = _segment_start(r.month_start, segment_starts)
+    values = {name: counts[name] for name in read}
+    if segment_starts:
+        # Whole numbers: DuckDB would sum 32-bit counts into 128-bit ones.
+        values = {
+            name: func.sum(value).cast(BigInteger)
+            if MONTH_SCHEMA[name] == pl.Int64()
+            else func.sum(value)
+            for name, value in values.items()
+        }
     query = (
         select(
             r.company_id,
-            r.month_start.label("period_start"),
-            *[counts[name].label(name) for name in read],
+            period.label("period_start"),
+            *[value.label(name) for name, value in values.items()],
         )
         .where(r.deadline_days == deadline_days)
         .where(r.month_start >= _month_start(start))
         .where(r.month_start <= end)
     )
+    if segment_starts:
+        query = query.group_by(r.company_id, period)
     with engine.connect() as connection:
         frame = fetch_frame(connection, query, {name: MONTH_SCHEMA[name] for name in query_columns})
     return frame.with_columns(

@@ -36,6 +36,10 @@ class WindowBounds(Protocol):
         """The date ranges whose status counts a score reads (complaints only elsewhere)."""
         ...
 
+    def segment_starts(self) -> tuple[date, ...]:
+        """The days between which a score only ever adds up whole runs of months."""
+        ...
+
 
 class InputSettings(Protocol):
     """What fetching needs from a scoring configuration (scoring.config.ScoringConfig has it)."""
@@ -54,7 +58,8 @@ class ScoringInputs:
     as_of: date
     deadline_days: int
     # company_id, period_start, COUNT_SCHEMA; history_start..current_end. Outside the windows'
-    # status_ranges() only `complaints` is sure to be there: other counts may be null.
+    # status_ranges() only `complaints` is sure to be there: other counts may be null, and the
+    # months may come added up between the windows' segment_starts(), dated by the segment.
     monthly: pl.DataFrame
     companies: pl.DataFrame  # company_table
     enforcement: pl.DataFrame  # enforcement_table, every date (scoring only looks back)
@@ -76,6 +81,7 @@ def fetch_scoring_inputs(engine: Engine, as_of: date, config: InputSettings) -> 
             as_of=as_of,
             deadline_days=config.deadline_days,
             status_ranges=windows.status_ranges(),
+            segment_starts=windows.segment_starts(),
         ),
         partial(company_table, engine),
         partial(enforcement_table, engine),

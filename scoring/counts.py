@@ -89,15 +89,12 @@ def firm_counts_for(
 
 def window_ranges(windows: Windows) -> dict[str, DateRange]:
     """The date range each summed quantity covers (see _SUMMED), plus "seen": up to the end."""
-    current = (windows.current_start, windows.current_end)
-    day_before = windows.current_start - timedelta(days=1)
+    summed = windows.summed_ranges()
     return {
-        **{name: current for name in (*CURRENT_COUNTS, "amount_sum")},
-        "complaints_previous": (windows.previous_start, windows.previous_end),
-        "complaints_year_ago": (windows.year_ago_start, windows.year_ago_end),
-        "complaints_trailing": (windows.trailing_start, windows.previous_end),
-        "complaints_before": (None, day_before),
-        "seen": (None, windows.current_end),
+        **{name: summed["current"] for name in (*CURRENT_COUNTS, "amount_sum")},
+        **{f"complaints_{name}": summed[name] for name in ("previous", "year_ago", "trailing")},
+        "complaints_before": summed["before"],
+        "seen": summed["seen"],
     }
 
 

@@ -54,6 +54,32 @@ class Windows:
         start, end = getattr(self, f"{which}_start"), getattr(self, f"{which}_end")
         return (end - start).days + 1
 
+    def summed_ranges(self) -> dict[str, tuple[date | None, date]]:
+        """The inclusive date ranges a score sums counts over (no start: from the first month)."""
+        return {
+            "current": (self.current_start, self.current_end),
+            "previous": (self.previous_start, self.previous_end),
+            "year_ago": (self.year_ago_start, self.year_ago_end),
+            "trailing": (self.trailing_start, self.previous_end),
+            "before": (None, self.current_start - timedelta(days=1)),
+            "seen": (None, self.current_end),
+        }
+
+    def segment_starts(self) -> tuple[date, ...]:
+        """The days on which a range that a score of these windows, or of their calibration
+        windows, sums over starts, or which follow its last day; sorted.
+
+        The months between two of these days are only ever added up together.
+        """
+        days = {
+            day
+            for windows in (self, *calibration_windows(self))
+            for start, end in windows.summed_ranges().values()
+            for day in (start, end + timedelta(days=1))
+            if day is not None
+        }
+        return tuple(sorted(days))
+
     def status_ranges(self) -> tuple[tuple[date, date], ...]:
         """The date ranges whose status counts a score reads; elsewhere it counts complaints only.
 

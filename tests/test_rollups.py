@@ -123,6 +123,49 @@ def test_months_outside_the_status_ranges_carry_complaints_only(
     assert all(outside[column].null_count() == outside.height for column in outside.columns)
 
 
+# Segment starts on the status ranges' edges, as a score's windows give them.
+SEGMENT_STARTS = tuple(
+    date(*ymd)
+    for ymd in ((2024, 7, 1), (2025, 1, 1), (2025, 7, 1), (2025, 10, 1), (2026, 4, 1), (2026, 9, 1))
+)
+
+
+def segment_of(month: date) -> date:
+    """The segment start a complaints-only month is summed under (the history's start first)."""
+    return max(day for day in (HISTORY[0], *SEGMENT_STARTS) if day <= month)
+
+
+@pytest.mark.parametrize("as_of", AS_OF_DATES)
+def test_complaints_only_months_are_added_up_per_segment(sample: Engine, as_of: date) -> None:
+    expected = raw_months(sample, as_of)
+    read = company_month_counts(
+        sample,
+        start=HISTORY[0],
+        end=HISTORY[1],
+        as_of=as_of,
+        deadline_days=14,
+        status_ranges=STATUS_RANGES,
+        segment_starts=SEGMENT_STARTS,
+    ).sort("company_id", "period_start")
+    month = pl.col("period_start")
+    inside = pl.any_horizontal([month.is_between(a, b) for a, b in STATUS_RANGES])
+    open_from = (as_of - timedelta(days=14)).replace(day=1)
+    full = inside | (month >= open_from)
+    assert_frame_equal(read.filter(full), expected.filter(full), check_exact=False, rel_tol=1e-9)
+    summed = (
+        expected.filter(~full)
+        .with_columns(month.map_elements(segment_of, return_dtype=pl.Date))
+        .group_by("company_id", "period_start")
+        .agg(pl.col("complaints").sum())
+        .sort("company_id", "period_start")
+    )
+    folded = read.filter(~full)
+    assert_frame_equal(folded.select(summed.columns), summed)
+    assert folded.height < expected.filter(~full).height // 2
+    others = folded.drop("company_id", "period_start", "complaints")
+    assert all(others[column].null_count() == others.height for column in others.columns)
+
+
 QUARTERS = [(date(2026, 7, 1), date(2026, 9, 30)), (date(2025, 10, 1), date(2026, 3, 31))]
 
 

@@ -162,6 +162,41 @@ def test_status_counts_are_read_only_inside_the_status_ranges() -> None:
         assert_frame_equal(pruned, full)
 
 
+def test_months_added_up_between_segment_starts_give_the_same_counts() -> None:
+    # A warehouse may send the complaints-only months summed between consecutive
+    # Windows.segment_starts(), each sum dated by its segment's start: the firm counts of the
+    # scored windows and of their calibration windows must not change.
+    monthly, companies = random_months()
+    windows = scoring_windows(date(2026, 3, 31))
+    period = pl.col("period_start")
+    inside = pl.any_horizontal([period.is_between(a, b) for a, b in windows.status_ranges()])
+    statuses = [c for c in (*CURRENT_COUNTS, "amount_sum") if c != "complaints"]
+    thin = monthly.with_columns(pl.when(inside).then(pl.col(c)).alias(c) for c in statuses)
+    first = monthly["period_start"].min()
+    starts = windows.segment_starts()
+    assert len(starts) >= 6
+
+    def segment_of(month: date) -> date:
+        return max(day for day in (first, *starts) if day <= month)
+
+    summed = (
+        thin.filter(~inside)
+        .with_columns(period.map_elements(segment_of, return_dtype=pl.Date))
+        .group_by("company_id", "period_start")
+        .agg(pl.col("complaints").sum())
+    )
+    folded = pl.concat([thin.filter(inside), summed], how="diagonal_relaxed")
+    assert folded.height < thin.height * 0.7
+    window_sets = [windows, *calibration_windows(windows)]
+    for full, from_folded in zip(
+        firm_counts_for(companies, thin, window_sets),
+        firm_counts_for(companies, folded, window_sets),
+        strict=True,
+    ):
+        assert full["complaints_before"].sum() > 0 and full["complaints_trailing"].sum() > 0
+        assert_frame_equal(from_folded, full)
+
+
 def test_priors_are_refitted_only_when_their_inputs_change(monkeypatch) -> None:  # noqa: ANN001
     inputs = make_inputs(
         [plain(f"F{k}", resolved=3 + k, unresolved=k % 4, older=5 + 2 * k) for k in range(12)]
