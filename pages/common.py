@@ -338,7 +338,6 @@ def forget_scores() -> None:
         quarter_standings,
         _group_ranking,
         company_graph,
-        alert_inputs,
     ):
         cached.clear()
 
@@ -447,10 +446,9 @@ def rejected_for_run(url: str, run_id: str) -> pl.DataFrame:
     return aggregates.rejected_for_run(engine_for(url), run_id)
 
 
-# A shared resource, not data: ~75 MB of frames at 10M complaints that st.cache_data would keep
-# pickled and unpickle into a fresh copy on every hit (the alerts page reads them on each rerun).
-# Frozen dataclass of immutable polars frames: nobody modifies them.
-@st.cache_resource(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=4)
+# Not cached: ~70 MB of weekly counts per date at 10M complaints, read again in ~1.5 s. Pages
+# read the cached alerts run (its report keeps every alerted series); holding the counts of
+# the profile's date while the alerts page scanned another took the server past 1.5 GB.
 def alert_inputs(url: str, as_of: date) -> AlertInputs:
     """The weekly counts an alerts run reads, as of a date."""
     return fetch_alert_inputs(engine_for(url), as_of)

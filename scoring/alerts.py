@@ -295,6 +295,7 @@ def level_evidence(
     groups: np.ndarray | None,
     settings: AlertSettings,
     reference_total: np.ndarray | None = None,
+    typical_min_series: int | None = None,
 ) -> Evidence:
     """Judge every week of every series of a level against its share of all other complaints.
 
@@ -302,7 +303,8 @@ def level_evidence(
     share itself is learned against `reference_total` (see `surveil`), or, when that is None,
     against the sum of the level's own cleaned counts, which needs series that partition all
     complaints (products). `others` is working memory: clipped at 0 and reused in place (a
-    60 MB matrix at 50K firms).
+    60 MB matrix at 50K firms). With `typical_min_series` the evidence carries each week's
+    typical ratio (surveillance.typical_ratio_of_week) instead of a reference-mean matrix.
     """
     return surveil(
         counts,
@@ -313,6 +315,7 @@ def level_evidence(
         reference_total=reference_total,
         trim_total=reference_total is None,
         settings=settings.baseline,
+        typical_min_series=typical_min_series,
     )
 
 
@@ -349,23 +352,6 @@ def finish_level(
         evidence.observed[rows], evidence.expected[rows], evidence.size[rows], settings.start_shift
     )
     return LevelScan(level, keys, evidence, q_values, flags, increments, rows)
-
-
-def typical_ratio(company: Evidence, min_series: int) -> np.ndarray:
-    """Per week, the median of observed / own reference mean over firms with a reference mean
-    of at least 1 a week; NaN when fewer than `min_series` such firms were tested."""
-    ref = company.reference_mean
-    with np.errstate(invalid="ignore", divide="ignore"):
-        usable = np.isfinite(ref) & (ref >= 1.0)
-        ratio = np.divide(company.observed, ref)
-    ratio[~usable] = np.nan  # in place: at 50K firms each firms x weeks copy is 60 MB
-    enough = usable.sum(axis=0) >= min_series
-    if not enough.any():
-        return np.full(ref.shape[1], np.nan)
-    # Every week's median at once (each is its own column's), not a copy of some columns; the
-    # weeks without enough firms get a dummy 0 (never all-NaN) and a NaN result.
-    ratio[:, ~enough] = 0.0
-    return np.where(enough, np.nanmedian(ratio, axis=0), np.nan)
 
 
 def scan_total(total: np.ndarray, typical: np.ndarray, settings: AlertSettings) -> LevelScan:
@@ -422,9 +408,15 @@ def scan_history(inputs: AlertFrames, settings: AlertSettings) -> Scan:
     company_keys, company_counts = weekly_matrix(inputs.company_weeks, "company_id", first, n_weeks)
     industry = _industry_groups(company_keys, inputs.companies)
     company = level_evidence(
-        company_counts, trimmed[None, :] - company_counts, industry, settings, trimmed
+        company_counts,
+        trimmed[None, :] - company_counts,
+        industry,
+        settings,
+        trimmed,
+        typical_min_series=settings.data_event_min_series,
     )
-    typical = typical_ratio(company, settings.data_event_min_series)
+    assert company.typical is not None
+    typical = company.typical
     company = _without_unread(company)
     data = scan_total(total, typical, settings)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -93,6 +93,9 @@ class Evidence:
     dispersion: np.ndarray  # phi
     reference_mean: np.ndarray  # mean cleaned weekly count of the reference weeks
     cleaned: np.ndarray  # counts as later baselines see them
+    # Per week, the typical series' observed / reference mean (see `typical_ratio_of_week`); only
+    # when `surveil` is asked for it, which then keeps no reference_mean matrix.
+    typical: np.ndarray | None = None
 
     @property
     def tested(self) -> np.ndarray:
@@ -254,6 +257,20 @@ class _History:
     group_exposure: np.ndarray
     window: _Window
     out: dict[str, np.ndarray]
+    typical: np.ndarray | None = None  # per week, with typical_min_series
+    typical_min_series: int = 0
+
+
+def typical_ratio_of_week(
+    observed: np.ndarray, reference_mean: np.ndarray, min_series: int
+) -> float:
+    """The median of observed / reference mean over the tested series whose reference mean is
+    at least 1 a week; NaN when fewer than `min_series` are."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        usable = np.isfinite(reference_mean) & (reference_mean >= 1.0)
+        if usable.sum() < min_series:
+            return math.nan
+        return float(np.median(observed[usable] / reference_mean[usable]))
 
 
 def surveil(
@@ -268,6 +285,7 @@ def surveil(
     lower_tail: bool = False,
     overwrite_exposure: bool = False,
     diagnostics: bool = True,
+    typical_min_series: int | None = None,
 ) -> Evidence:
     """Judge every week of every series against its own past (see the module docstring).
 
@@ -287,7 +305,9 @@ def surveil(
     group's share is taken of its members' summed exposure. With `overwrite_exposure`, a float
     `exposure` array is used as working memory (one series x weeks matrix less at 50K firms).
     Without `diagnostics`, season and dispersion are not kept (NaN): nothing but inspection reads
-    them, and at 50K firms they are two more matrices to fill.
+    them, and at 50K firms they are two more matrices to fill. With `typical_min_series`, each
+    week's `typical_ratio_of_week` is kept in `typical` instead of the reference_mean matrix
+    (NaN), which nothing else reads: one matrix less at the scan's peak.
     """
     check_baseline_settings(settings)
     w = settings.window_weeks
@@ -312,7 +332,8 @@ def surveil(
         group_exposure = np.zeros((n_groups, n_weeks))
         for t in range(n_weeks):
             group_exposure[:, t] = np.bincount(group, x[:, t], minlength=n_groups)
-    names = ("expected", "size", "p_upper", "ref_mean")
+    names = ("expected", "size", "p_upper")
+    names += ("ref_mean",) if typical_min_series is None else ()
     names += ("p_lower",) if lower_tail else ()
     names += ("season", "dispersion") if diagnostics else ()
     h = _History(
@@ -330,6 +351,8 @@ def surveil(
         group_exposure=group_exposure,
         window=_Window.empty(n_series),
         out={name: np.full(y.shape, np.nan) for name in names},
+        typical=None if typical_min_series is None else np.full(n_weeks, np.nan),
+        typical_min_series=typical_min_series or 0,
     )
     for t in range(n_weeks):
         _judge_week(h, t, settings, clean, lower_tail)
@@ -352,8 +375,9 @@ def surveil(
         p_lower=o.get("p_lower", unasked),
         season=o.get("season", unasked),
         dispersion=o.get("dispersion", unasked),
-        reference_mean=o["ref_mean"],
+        reference_mean=o.get("ref_mean", unasked),
         cleaned=h.cleaned,
+        typical=h.typical,
     )
 
 
@@ -396,7 +420,11 @@ def _judge_week(h: _History, t: int, s: BaselineSettings, clean: bool, lower_tai
     if "season" in o:
         o["season"][rows, t] = factor[groups]
         o["dispersion"][rows, t] = phi
-    o["ref_mean"][rows, t] = ry / win.weeks[rows]
+    reference_mean = ry / win.weeks[rows]
+    if h.typical is None:
+        o["ref_mean"][rows, t] = reference_mean
+    else:
+        h.typical[t] = typical_ratio_of_week(observed, reference_mean, h.typical_min_series)
     if clean and s.clean_quantile < 1:
         # y > ppf(q) exactly when P(Y >= y) <= 1 - q: the quantile is needed for those only.
         over = np.flatnonzero(p_upper <= 1.0 - s.clean_quantile)

@@ -331,6 +331,35 @@ def test_surveil_gives_the_same_evidence_when_it_may_reuse_the_exposure_matrix(m
     assert np.isfinite(reused.p_upper).sum() > weeks  # tested weeks: the comparison is not empty
 
 
+def test_the_typical_ratio_kept_by_the_scan_is_the_median_over_the_reference_means() -> None:
+    """The alerts keep each week's typical firm ratio instead of a reference-mean matrix (60 MB
+    at 50K firms); it must be the median of observed / reference mean over the tested firms
+    whose reference mean is at least 1 a week, NaN where too few are, and nothing else moves."""
+    weeks, min_series = 60, 6
+    counts = _poisson_counts(8, np.array([0.3, 0.8, 1.5, 3.0, 6.0, 12.0, 25.0, 50.0]), weeks)
+    counts[5, :30] = 0  # starts late: fewer firms are usable in the early weeks
+    counts[6, :25] = 0
+    total = counts.sum(axis=0) + 400.0
+    options = {"reference_total": total, "groups": np.array([0, 0, 0, 1, 1, 1, 2, 2])}
+    full = surveil(counts, total[None, :] - counts, diagnostics=False, **options)
+    lean = surveil(
+        counts, total[None, :] - counts, diagnostics=False, typical_min_series=min_series, **options
+    )
+    ref = full.reference_mean
+    expected = np.full(weeks, np.nan)
+    for t in range(weeks):
+        usable = np.isfinite(ref[:, t]) & (ref[:, t] >= 1.0)
+        if usable.sum() >= min_series:
+            expected[t] = np.median(full.observed[usable, t] / ref[usable, t])
+    assert lean.typical is not None and full.typical is None
+    assert np.array_equal(lean.typical, expected, equal_nan=True)
+    # Too few usable firms until the late starters have a reference window of their own.
+    assert np.isfinite(expected).sum() > 10 and np.isnan(expected[8:30]).all()
+    assert np.isnan(lean.reference_mean).all()
+    for name in ("expected", "size", "p_upper", "cleaned"):
+        assert np.array_equal(getattr(lean, name), getattr(full, name), equal_nan=True)
+
+
 def test_robust_total_flags_a_jump_and_a_gap_but_not_the_return_from_the_gap() -> None:
     total = _poisson_counts(3, np.array([1000.0]), 50)[0]
     total[30] *= 3
