@@ -186,7 +186,12 @@ def duckdb_read_only_config(environ: dict[str, str] | None = None) -> dict[str, 
     own default of 80% of RAM).
     """
     env = os.environ if environ is None else environ
-    config: dict[str, object] = {"enable_external_access": False}
+    # Background threads hand the memory a finished query freed back to the system within a
+    # second or two; without them DuckDB kept ~250 MB after one 10M-row weekly group-by.
+    config: dict[str, object] = {
+        "enable_external_access": False,
+        "allocator_background_threads": True,
+    }
     limit = env.get(DUCKDB_MEMORY_VAR, DEFAULT_DUCKDB_MEMORY_LIMIT).strip()
     if limit:
         config["memory_limit"] = limit

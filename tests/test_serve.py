@@ -4,6 +4,7 @@ the warm-up is only started where it can run."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -130,3 +131,31 @@ def _environ() -> dict[str, str]:
     import os
 
     return {k: v for k, v in os.environ.items() if k not in ("RADAR_DB_URL", "RADAR_AUDIT_DB_URL")}
+
+
+def test_the_allocators_are_limited_in_a_fresh_process_unless_told_otherwise() -> None:
+    # In a child: mallopt changes the process for good, and polars reads its setting on import.
+    probe = (
+        "import json, os, serve; applied = serve.limit_allocators(); import polars; "
+        "print(json.dumps([applied, os.environ['_RJEM_MALLOC_CONF']]))"
+    )
+
+    def run(**env: str) -> list[object]:
+        clean = {k: v for k, v in os.environ.items() if k not in ("MALLOC_ARENA_MAX", *env)}
+        clean.pop("_RJEM_MALLOC_CONF", None)
+        done = subprocess.run(
+            [sys.executable, "-c", probe],
+            cwd=serve.ROOT,
+            env={**clean, **env},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    applied, conf = run()
+    assert applied is (sys.platform.startswith("linux"))
+    assert conf.endswith("," + serve.POLARS_JEMALLOC)  # after polars' own defaults
+    applied, conf = run(MALLOC_ARENA_MAX="4", _RJEM_MALLOC_CONF="dirty_decay_ms:0")
+    assert applied is False
+    assert conf.endswith(",dirty_decay_ms:0") and serve.POLARS_JEMALLOC not in conf
