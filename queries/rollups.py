@@ -397,7 +397,7 @@ def _segment_start(month: ColumnElement, segment_starts: Sequence[date]) -> Colu
     earlier month); the month itself when there are none."""
     if not segment_starts:
         return month
-    later_first = sorted(segment_starts, reverse=True)
+    later_first = segment_starts[::-1]
     return case(
         *[(month >= day, literal(day, Date)) for day in later_first[:-1]],
         else_=literal(later_first[-1], Date),

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 import numpy as np
 import polars as pl
 
-from scoring.windows import Windows
+from scoring.windows import Windows, range_edges
 
 UNKNOWN_INDUSTRY = "(unknown)"
 CURRENT_COUNTS: tuple[str, ...] = (
@@ -133,9 +133,7 @@ def firm_codes(ids: pl.Series, listed: pl.Series) -> tuple[pl.Series, np.ndarray
 
 def _segment_bounds(ranges: Sequence[DateRange]) -> np.ndarray:
     """Sorted day numbers where some range starts or ends (the day after its last day)."""
-    days = {(start - EPOCH).days for start, _ in ranges if start is not None}
-    days |= {(end + timedelta(days=1) - EPOCH).days for _, end in ranges}
-    return np.array(sorted(days), dtype=np.int64)
+    return np.array([(day - EPOCH).days for day in range_edges(ranges)], dtype=np.int64)
 
 
 def segment_totals(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -71,14 +72,11 @@ class Windows:
 
         The months between two of these days are only ever added up together.
         """
-        days = {
-            day
+        return range_edges(
+            date_range
             for windows in (self, *calibration_windows(self))
-            for start, end in windows.summed_ranges().values()
-            for day in (start, end + timedelta(days=1))
-            if day is not None
-        }
-        return tuple(sorted(days))
+            for date_range in windows.summed_ranges().values()
+        )
 
     def status_ranges(self) -> tuple[tuple[date, date], ...]:
         """The date ranges whose status counts a score reads; elsewhere it counts complaints only.
@@ -87,6 +85,12 @@ class Windows:
         previous quarter and the one a year ago, which the priors are fitted on).
         """
         return tuple((w.current_start, w.current_end) for w in (self, *calibration_windows(self)))
+
+
+def range_edges(ranges: Iterable[tuple[date | None, date]]) -> tuple[date, ...]:
+    """The days on which some inclusive range starts, or which follow its last day; sorted."""
+    days = {day for start, end in ranges for day in (start, end + timedelta(days=1))}
+    return tuple(sorted(day for day in days if day is not None))
 
 
 def scoring_windows(as_of: date, history_years: int = 5) -> Windows:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -52,10 +53,17 @@ def raw_months(engine: Engine, as_of: date, deadline_days: int = 14) -> pl.DataF
     )
 
 
-def rollup_months(engine: Engine, as_of: date, deadline_days: int = 14) -> pl.DataFrame:
-    """The monthly counts through the rollup."""
+def rollup_months(
+    engine: Engine, as_of: date, deadline_days: int = 14, **options: Any
+) -> pl.DataFrame:
+    """The monthly counts through the rollup (`options`: company_month_counts' keywords)."""
     return company_month_counts(
-        engine, start=HISTORY[0], end=HISTORY[1], as_of=as_of, deadline_days=deadline_days
+        engine,
+        start=HISTORY[0],
+        end=HISTORY[1],
+        as_of=as_of,
+        deadline_days=deadline_days,
+        **options,
     ).sort("company_id", "period_start")
 
 
@@ -95,28 +103,25 @@ def test_rollup_counts_equal_raw_counts(sample: Engine, as_of: date) -> None:
 STATUS_RANGES = ((date(2025, 7, 1), date(2025, 9, 30)), (date(2026, 4, 1), date(2026, 8, 31)))
 
 
+def read_in_full(as_of: date) -> pl.Expr:
+    """The months read with every count: inside STATUS_RANGES, or still open at `as_of` (those
+    are counted from the complaints, statuses included)."""
+    month = pl.col("period_start")
+    inside = pl.any_horizontal([month.is_between(a, b) for a, b in STATUS_RANGES])
+    return inside | (month >= (as_of - timedelta(days=14)).replace(day=1))
+
+
 @pytest.mark.parametrize("as_of", AS_OF_DATES)
 def test_months_outside_the_status_ranges_carry_complaints_only(
     sample: Engine, as_of: date
 ) -> None:
     expected = raw_months(sample, as_of)
-    read = company_month_counts(
-        sample,
-        start=HISTORY[0],
-        end=HISTORY[1],
-        as_of=as_of,
-        deadline_days=14,
-        status_ranges=STATUS_RANGES,
-    ).sort("company_id", "period_start")
+    read = rollup_months(sample, as_of, status_ranges=STATUS_RANGES)
     assert_frame_equal(
         read.select("company_id", "period_start", "complaints"),
         expected.select("company_id", "period_start", "complaints"),
     )
-    month = pl.col("period_start")
-    inside = pl.any_horizontal([month.is_between(a, b) for a, b in STATUS_RANGES])
-    # Months still open at `as_of` are counted from the complaints, statuses included.
-    open_from = (as_of - timedelta(days=14)).replace(day=1)
-    full = inside | (month >= open_from)
+    full = read_in_full(as_of)
     assert_frame_equal(read.filter(full), expected.filter(full), check_exact=False, rel_tol=1e-9)
     outside = read.filter(~full).drop("company_id", "period_start", "complaints")
     assert outside.height > 1000
@@ -138,23 +143,12 @@ def segment_of(month: date) -> date:
 @pytest.mark.parametrize("as_of", AS_OF_DATES)
 def test_complaints_only_months_are_added_up_per_segment(sample: Engine, as_of: date) -> None:
     expected = raw_months(sample, as_of)
-    read = company_month_counts(
-        sample,
-        start=HISTORY[0],
-        end=HISTORY[1],
-        as_of=as_of,
-        deadline_days=14,
-        status_ranges=STATUS_RANGES,
-        segment_starts=SEGMENT_STARTS,
-    ).sort("company_id", "period_start")
-    month = pl.col("period_start")
-    inside = pl.any_horizontal([month.is_between(a, b) for a, b in STATUS_RANGES])
-    open_from = (as_of - timedelta(days=14)).replace(day=1)
-    full = inside | (month >= open_from)
+    read = rollup_months(sample, as_of, status_ranges=STATUS_RANGES, segment_starts=SEGMENT_STARTS)
+    full = read_in_full(as_of)
     assert_frame_equal(read.filter(full), expected.filter(full), check_exact=False, rel_tol=1e-9)
     summed = (
         expected.filter(~full)
-        .with_columns(month.map_elements(segment_of, return_dtype=pl.Date))
+        .with_columns(pl.col("period_start").map_elements(segment_of, return_dtype=pl.Date))
         .group_by("company_id", "period_start")
         .agg(pl.col("complaints").sum())
         .sort("company_id", "period_start")

@@ -173,6 +173,7 @@ def test_read_only_duckdb_caps_its_memory_and_the_environment_changes_the_cap(
     capped = make_engine(url, read_only=True)
     assert _duckdb_setting(capped, "memory_limit") == "488.2 MiB"  # 512MB in DuckDB's units
     assert _duckdb_setting(capped, "enable_external_access").lower() == "false"
+    assert _duckdb_setting(capped, "allocator_background_threads").lower() == "true"
     capped.dispose()
     monkeypatch.setenv("RADAR_DUCKDB_MEMORY_LIMIT", "1GB")
     wider = make_engine(url, read_only=True)
