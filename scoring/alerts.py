@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from typing import Protocol
 
@@ -280,13 +280,23 @@ class Scan:
 def flag_weeks(evidence: Evidence, q_values: np.ndarray, settings: AlertSettings) -> np.ndarray:
     """Flag a series-week when q <= fdr, observed >= min_count and observed/expected >= min_ratio.
 
-    Untested weeks (NaN evidence) are never flagged.
+    Untested weeks (NaN evidence) are never flagged. Worked out in blocks of series, so that no
+    series x weeks temporary of floats is made (60 MB at 50K firms, at the scan's peak).
     """
     y, mu = evidence.observed, evidence.expected
+    flags = np.empty(y.shape, dtype=bool)
     with np.errstate(invalid="ignore"):
-        return (
-            (q_values <= settings.fdr) & (y >= settings.min_count) & (y >= settings.min_ratio * mu)
-        )
+        for first in range(0, y.shape[0], FLAG_BLOCK_ROWS):
+            block = slice(first, first + FLAG_BLOCK_ROWS)
+            flags[block] = (
+                (q_values[block] <= settings.fdr)
+                & (y[block] >= settings.min_count)
+                & (y[block] >= settings.min_ratio * mu[block])
+            )
+    return flags
+
+
+FLAG_BLOCK_ROWS = 4096
 
 
 def level_evidence(
@@ -299,18 +309,19 @@ def level_evidence(
 ) -> Evidence:
     """Judge every week of every series of a level against its share of all other complaints.
 
-    `others` (series x weeks) is what "all other complaints" means in the judged week; the
-    share itself is learned against `reference_total` (see `surveil`), or, when that is None,
-    against the sum of the level's own cleaned counts, which needs series that partition all
-    complaints (products). `others` is working memory: clipped at 0 and reused in place (a
-    60 MB matrix at 50K firms). With `typical_min_series` the evidence carries each week's
-    typical ratio (surveillance.typical_ratio_of_week) instead of a reference-mean matrix.
+    `others` is what "all other complaints" means in the judged week: series x weeks, or one
+    total per week from which each series' own count is taken (see `surveil`; no 60 MB matrix
+    at 50K firms). The share itself is learned against `reference_total` (see `surveil`), or,
+    when that is None, against the sum of the level's own cleaned counts, which needs series
+    that partition all complaints (products). The cleaned counts are not kept: no alert row
+    reads them. With `typical_min_series` the evidence carries each week's typical ratio
+    (surveillance.typical_ratio_of_week) instead of a reference-mean matrix.
     """
     return surveil(
         counts,
-        np.maximum(others, 0.0, out=others),
-        overwrite_exposure=True,
+        np.maximum(others, 0.0),
         diagnostics=False,
+        keep_cleaned=False,
         groups=groups,
         reference_total=reference_total,
         trim_total=reference_total is None,
@@ -319,24 +330,28 @@ def level_evidence(
     )
 
 
-def widen_for_data_events(evidence: Evidence, scale: np.ndarray) -> Evidence:
-    """The evidence with each week's predictive variance multiplied by scale[week] (>= 1).
+def widen_for_data_events(evidence: Evidence, scale: np.ndarray) -> None:
+    """Multiply each week's predictive variance by scale[week] (>= 1), in place.
 
     In a week where everything jumped by a factor s, how the extra complaints were counted is
     unknown: if they were duplicated or weighted, every count is s times an ordinary one and
     its variance s times that of an ordinary count at the new level. The NB size becomes
-    mu^2 / (s V - mu), V the variance before; weeks with scale 1 are unchanged.
+    mu^2 / (s V - mu), V the variance before, and the upper p-value follows; only the columns
+    of weeks with scale > 1 are computed and overwritten (the scan's own evidence: copies
+    would be two more 60 MB matrices at 50K firms).
     """
-    s = np.asarray(scale, dtype=float)[None, :]
-    mu, size = evidence.expected, evidence.size
-    if not (s > 1).any():
-        return evidence
+    weeks = np.flatnonzero(np.asarray(scale, dtype=float) > 1)
+    if weeks.size == 0:
+        return
+    s = np.asarray(scale, dtype=float)[None, weeks]
+    mu, size = evidence.expected[:, weeks], evidence.size[:, weeks]
     with np.errstate(divide="ignore", invalid="ignore"):
         variance = mu + mu * mu / size
-        wide = np.where(s > 1, mu * mu / (s * variance - mu), size)
-        prob = wide / (wide + mu)
-        p_upper = np.where(s > 1, upper_tail(evidence.observed, wide, prob), evidence.p_upper)
-    return replace(evidence, size=wide, p_upper=p_upper)
+        wide = mu * mu / (s * variance - mu)
+        evidence.size[:, weeks] = wide
+        evidence.p_upper[:, weeks] = upper_tail(
+            evidence.observed[:, weeks], wide, wide / (wide + mu)
+        )
 
 
 def finish_level(
@@ -409,7 +424,7 @@ def scan_history(inputs: AlertFrames, settings: AlertSettings) -> Scan:
     industry = _industry_groups(company_keys, inputs.companies)
     company = level_evidence(
         company_counts,
-        trimmed[None, :] - company_counts,
+        trimmed,
         industry,
         settings,
         trimmed,
@@ -417,26 +432,21 @@ def scan_history(inputs: AlertFrames, settings: AlertSettings) -> Scan:
     )
     assert company.typical is not None
     typical = company.typical
-    company = _without_unread(company)
     data = scan_total(total, typical, settings)
     with np.errstate(invalid="ignore", divide="ignore"):
         jump = data.evidence.observed[0] / data.evidence.expected[0]
     scale = np.where(data.flags[0], jump, 1.0)
+    widen_for_data_events(company, scale)
+    widen_for_data_events(product, scale)
     return Scan(
         first,
         n_weeks,
         total,
-        finish_level("company", company_keys, widen_for_data_events(company, scale), settings),
-        finish_level("product", product_keys, widen_for_data_events(product, scale), settings),
+        finish_level("company", company_keys, company, settings),
+        finish_level("product", product_keys, product, settings),
         data,
         typical,
     )
-
-
-def _without_unread(evidence: Evidence) -> Evidence:
-    """The evidence without the cleaned counts, which no alert row reads: at 50K firms a 60 MB
-    matrix freed before the q-values and CUSUM increments need room."""
-    return replace(evidence, cleaned=np.broadcast_to(np.float64(np.nan), evidence.cleaned.shape))
 
 
 def trimmed_total(
@@ -453,7 +463,7 @@ def trimmed_total(
     """
     first_pass = surveil(
         product_counts,
-        np.maximum(total[None, :] - product_counts, 0.0),
+        total,
         trim_total=True,
         settings=settings.baseline,
     )

@@ -20,11 +20,13 @@ from polars.testing import assert_frame_equal
 from scipy import stats
 from sqlalchemy import Engine, select, update
 
+from queries import alert_inputs as alert_inputs_module
 from queries.aggregates import weekly_totals
-from queries.alert_inputs import fetch_alert_inputs
+from queries.alert_inputs import fetch_alert_inputs, week_span_starts
 from queries.filters import ComplaintFilter
 from queries.schema import complaints
 from sample_data.load import generate_warehouse
+from scoring import alerts as alerts_module
 from scoring.alerts import (
     ALERT_SCHEMA,
     NO_PRODUCT,
@@ -32,6 +34,7 @@ from scoring.alerts import (
     advisory_for,
     complete_weekly,
     detect_alerts,
+    flag_weeks,
     last_complete_week,
     series_weeks,
     weekly_matrix,
@@ -169,11 +172,12 @@ def test_a_data_event_week_widens_the_range_of_normal_counts_by_its_factor() -> 
         reference_mean=one,
         cleaned=one,
     )
-    wide = widen_for_data_events(ev, np.array([1.0, 3.0]))
-    assert_allclose(wide.size[0], [20.0, 100.0 / 35.0], rtol=1e-12)
-    assert wide.p_upper[0, 0] == 0.1  # untouched week
+    widen_for_data_events(ev, np.array([1.0, 3.0]))  # in place: the scan's own evidence
+    assert_allclose(ev.size[0], [20.0, 100.0 / 35.0], rtol=1e-12)
+    assert ev.p_upper[0, 0] == 0.1  # untouched week
     size = 100.0 / 35.0
-    assert_allclose(wide.p_upper[0, 1], stats.nbinom.sf(24, size, size / (size + 10.0)))
+    assert_allclose(ev.p_upper[0, 1], stats.nbinom.sf(24, size, size / (size + 10.0)))
+    assert_allclose(ev.expected, one)  # the expectation itself does not move
 
 
 def test_advisory_candidate_needs_several_rising_firms_and_no_dominant_one() -> None:
@@ -304,9 +308,12 @@ def test_share_model_follows_a_jump_in_everything() -> None:
 
 
 @pytest.mark.parametrize("mode", ["plain", "trim_total", "reference_total"])
-def test_surveil_gives_the_same_evidence_when_it_may_reuse_the_exposure_matrix(mode: str) -> None:
-    """The alerts hand their "all other complaints" matrix over as working memory (60 MB at
-    50K firms); every number must be what a copy gives, bit for bit."""
+def test_surveil_gives_the_same_evidence_from_a_weekly_total_and_without_the_cleaned_counts(
+    mode: str,
+) -> None:
+    """The alerts hand over one total per week instead of an "all other complaints" matrix and
+    keep no cleaned counts (two 60 MB matrices at 50K firms): every number the scan reads must
+    be what the matrix and the full history give, bit for bit."""
     weeks = 70
     counts = _poisson_counts(4, np.array([0.5, 3.0, 12.0, 40.0, 90.0]), weeks)
     counts[2, :20] = 0  # a series that starts late
@@ -318,17 +325,49 @@ def test_surveil_gives_the_same_evidence_when_it_may_reuse_the_exposure_matrix(m
         "reference_total": {"reference_total": total, "groups": np.array([0, 0, 1, 1, 1])},
     }[mode]
     expected = surveil(counts, total[None, :] - counts, **options)
-    scratch = total[None, :] - counts
-    reused = surveil(counts, scratch, overwrite_exposure=True, **options)
+    from_total = surveil(counts, total, **options)
+    lean = surveil(counts, total, keep_cleaned=False, diagnostics=False, **options)
     for name in ("expected", "size", "p_upper", "season", "dispersion", "reference_mean"):
-        assert np.array_equal(getattr(reused, name), getattr(expected, name), equal_nan=True)
-    assert np.array_equal(reused.cleaned, expected.cleaned)
-    assert np.isnan(reused.p_lower).all()  # only asked for with lower_tail
-    lean = surveil(counts, total[None, :] - counts, diagnostics=False, **options)
-    for name in ("expected", "size", "p_upper", "reference_mean", "cleaned"):
+        assert np.array_equal(getattr(from_total, name), getattr(expected, name), equal_nan=True)
+    assert np.array_equal(from_total.cleaned, expected.cleaned)
+    assert np.isnan(from_total.p_lower).all()  # only asked for with lower_tail
+    for name in ("expected", "size", "p_upper", "reference_mean"):
         assert np.array_equal(getattr(lean, name), getattr(expected, name), equal_nan=True)
     assert np.isnan(lean.season).all() and np.isnan(lean.dispersion).all()
-    assert np.isfinite(reused.p_upper).sum() > weeks  # tested weeks: the comparison is not empty
+    assert np.isnan(lean.cleaned).all()
+    assert np.isfinite(expected.p_upper).sum() > weeks  # tested weeks: the comparison is not empty
+    if mode != "trim_total":  # there the surge is a third of the very total it is a share of
+        assert (expected.cleaned[3, 50:53] < counts[3, 50:53]).all()  # clipped: later weeks see it
+
+
+def test_surveil_refuses_an_exposure_of_the_wrong_shape() -> None:
+    counts = np.ones((3, 10))
+    with pytest.raises(
+        ValueError, match=r"^exposure must be \(3, 10\) or \(10,\); got \(3, 9\)\.$"
+    ):
+        surveil(counts, np.ones((3, 9)))
+
+
+def test_flagged_weeks_do_not_depend_on_the_blocks_they_are_worked_out_in(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = np.random.default_rng(3)
+    observed = rng.poisson(6.0, (11, 9)).astype(float)
+    expected = rng.uniform(1.0, 8.0, (11, 9))
+    q_values = rng.uniform(0.0, 0.03, (11, 9))
+    q_values[2, 3] = np.nan  # untested
+    nan = np.full((11, 9), np.nan)
+    evidence = Evidence(observed, expected, nan, nan, nan, nan, nan, nan, nan)
+    settings = AlertSettings()
+    whole = (
+        (q_values <= settings.fdr)
+        & (observed >= settings.min_count)
+        & (observed >= settings.min_ratio * expected)
+    )
+    for rows in (1, 4, 11, 4096):
+        monkeypatch.setattr(alerts_module, "FLAG_BLOCK_ROWS", rows)
+        assert np.array_equal(flag_weeks(evidence, q_values, settings), whole)
+    assert 0 < whole.sum() < whole.size and not whole[2, 3]
 
 
 def test_the_typical_ratio_kept_by_the_scan_is_the_median_over_the_reference_means() -> None:
@@ -500,6 +539,41 @@ def test_alert_modules_import_no_sql_or_streamlit() -> None:
 
 
 # --- the warehouse side ----------------------------------------------------------------------
+
+
+def test_week_spans_break_on_mondays_into_near_equal_runs() -> None:
+    wednesday = date(2023, 9, 27)
+    assert week_span_starts(wednesday, date(2023, 10, 30), 26) == [wednesday]
+    cuts = week_span_starts(wednesday, date(2024, 3, 25), 26)  # 27 weeks: two spans
+    assert cuts == [wednesday, date(2024, 1, 1)]
+    cuts = week_span_starts(date(2023, 9, 25), date(2026, 9, 30), 26)  # 158 weeks: seven
+    lengths = np.diff([(day - date(2023, 9, 25)).days // 7 for day in cuts[1:]])
+    assert len(cuts) == 7 and all(day.weekday() == 0 for day in cuts)
+    assert set(lengths) <= {22, 23}
+
+
+def test_alert_inputs_read_in_week_spans_are_the_one_read_split(
+    any_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An embedded warehouse is read half a year at a time (its hash tables are in the
+    dashboard's process); the rows must be those of one read, no week split or counted twice."""
+    generate_warehouse(any_engine, companies=150, complaints=2000, seed=8)
+    as_of = date(2025, 3, 5)
+    read = {}
+    for span_weeks in (10_000, 3):
+        monkeypatch.setattr(alert_inputs_module, "SPAN_WEEKS", span_weeks)
+        read[span_weeks] = fetch_alert_inputs(any_engine, as_of, history_weeks=20, advisory_weeks=7)
+    whole, spans = read[10_000], read[3]
+    for name, keys in (
+        ("company_weeks", ["company_id", "period_start"]),
+        ("product_weeks", ["product", "period_start"]),
+        ("total_weeks", ["period_start"]),
+        ("company_product_weeks", ["company_id", "product", "period_start"]),
+    ):
+        one, split = getattr(whole, name), getattr(spans, name)
+        assert split.select(keys).is_duplicated().sum() == 0, name
+        assert_frame_equal(split.sort(keys, nulls_last=True), one.sort(keys, nulls_last=True))
+        assert one.height > 20, name
 
 
 def test_alert_inputs_are_weekly_aggregates_up_to_as_of(any_engine: Engine) -> None:
