@@ -27,10 +27,10 @@ import numpy as np
 import polars as pl
 
 from scoring.phrases import DEFAULT_LANGUAGE, check_language, say
+from scoring.stats import bh_qvalues
 from scoring.surveillance import (
     BaselineSettings,
     Evidence,
-    bh_by_week,
     change_point,
     check_baseline_settings,
     robust_total_evidence,
@@ -250,7 +250,7 @@ class LevelScan:
     level: str
     keys: list[str]
     evidence: Evidence
-    q_values: np.ndarray  # series x weeks
+    q_values: np.ndarray  # of increment_rows x weeks, at their flagged weeks (NaN elsewhere)
     flags: np.ndarray  # series x weeks, bool
     increments: np.ndarray  # CUSUM log-likelihood ratios of increment_rows, x weeks
     increment_rows: np.ndarray  # sorted series rows with a flagged week: only they need a start
@@ -258,6 +258,10 @@ class LevelScan:
     def row_increments(self, row: int) -> np.ndarray:
         """The CUSUM increments of a series with a flagged week, for its start-week estimate."""
         return self.increments[int(np.searchsorted(self.increment_rows, row))]
+
+    def row_q_values(self, row: int) -> np.ndarray:
+        """The q-values of a series with a flagged week, at its flagged weeks (NaN elsewhere)."""
+        return self.q_values[int(np.searchsorted(self.increment_rows, row))]
 
 
 @dataclass(frozen=True)
@@ -277,26 +281,42 @@ class Scan:
         return self.first_week + timedelta(weeks=int(index))
 
 
-def flag_weeks(evidence: Evidence, q_values: np.ndarray, settings: AlertSettings) -> np.ndarray:
-    """Flag a series-week when q <= fdr, observed >= min_count and observed/expected >= min_ratio.
-
-    Untested weeks (NaN evidence) are never flagged. Worked out in blocks of series, so that no
-    series x weeks temporary of floats is made (60 MB at 50K firms, at the scan's peak).
-    """
-    y, mu = evidence.observed, evidence.expected
-    flags = np.empty(y.shape, dtype=bool)
+def flag_week(
+    observed: np.ndarray, expected: np.ndarray, q_values: np.ndarray, settings: AlertSettings
+) -> np.ndarray:
+    """Flag a series in one week when q <= fdr, observed >= min_count and observed/expected >=
+    min_ratio; an untested week (NaN) is never flagged."""
     with np.errstate(invalid="ignore"):
-        for first in range(0, y.shape[0], FLAG_BLOCK_ROWS):
-            block = slice(first, first + FLAG_BLOCK_ROWS)
-            flags[block] = (
-                (q_values[block] <= settings.fdr)
-                & (y[block] >= settings.min_count)
-                & (y[block] >= settings.min_ratio * mu[block])
-            )
-    return flags
+        return (
+            (q_values <= settings.fdr)
+            & (observed >= settings.min_count)
+            & (observed >= settings.min_ratio * expected)
+        )
 
 
-FLAG_BLOCK_ROWS = 4096
+def weekly_flags(
+    evidence: Evidence, settings: AlertSettings
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every week's flags (`flag_week`, q-values by Benjamini-Hochberg within the week); the
+    series with a flagged week; and their q-values at their flagged weeks (NaN elsewhere).
+
+    A week at a time: no series x weeks matrix of q-values is made (60 MB at 50K firms, at
+    the scan's peak), since nothing reads a q-value where nothing was flagged.
+    """
+    p_upper, observed, expected = evidence.p_upper, evidence.observed, evidence.expected
+    n_series, n_weeks = p_upper.shape
+    flags = np.zeros((n_series, n_weeks), dtype=bool)
+    flagged_q = []
+    for t in range(n_weeks):
+        q_values = bh_qvalues(p_upper[:, t])
+        flags[:, t] = flag_week(observed[:, t], expected[:, t], q_values, settings)
+        hit = np.flatnonzero(flags[:, t])
+        flagged_q.append((hit, q_values[hit]))
+    rows = np.flatnonzero(flags.any(axis=1))
+    q_of_rows = np.full((rows.size, n_weeks), np.nan)
+    for t, (hit, q_values) in enumerate(flagged_q):
+        q_of_rows[np.searchsorted(rows, hit), t] = q_values
+    return flags, rows, q_of_rows
 
 
 def level_evidence(
@@ -357,12 +377,10 @@ def widen_for_data_events(evidence: Evidence, scale: np.ndarray) -> None:
 def finish_level(
     level: str, keys: list[str], evidence: Evidence, settings: AlertSettings
 ) -> LevelScan:
-    """q-values within each week, the flagged weeks and the CUSUM increments of a level."""
-    q_values = bh_by_week(evidence.p_upper)
-    flags = flag_weeks(evidence, q_values, settings)
+    """The flagged weeks, their q-values and the CUSUM increments of a level."""
+    flags, rows, q_values = weekly_flags(evidence, settings)
     # Only series with a flagged week ever need a start: at 50K firms a few hundred rows
     # instead of three firms x weeks matrices.
-    rows = np.flatnonzero(flags.any(axis=1))
     increments = shift_log_likelihood(
         evidence.observed[rows], evidence.expected[rows], evidence.size[rows], settings.start_shift
     )
@@ -595,7 +613,7 @@ def _run_row(scan: Scan, level_scan: LevelScan, run: _Run, at: int) -> dict[str,
     flagged = np.flatnonzero(level_scan.flags[run.row, span]) + run.start
     strongest = int(flagged[np.argmin(ev.p_upper[run.row, flagged])])
     p_value = float(ev.p_upper[run.row, strongest])
-    q = level_scan.q_values[run.row, flagged]
+    q = level_scan.row_q_values(run.row)[flagged]
     q_value = float(np.nanmin(q)) if np.isfinite(q).any() else math.nan
     weeks = run.last - run.start + 1
     return {

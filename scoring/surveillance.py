@@ -34,8 +34,6 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from scoring.stats import bh_qvalues
-
 WEEKS_PER_YEAR = 52
 
 
@@ -557,12 +555,3 @@ def change_point(increments: np.ndarray, last: int, earliest: int) -> int:
         if running > best_sum:
             best, best_sum = tau, running
     return best
-
-
-def bh_by_week(pvalues: np.ndarray) -> np.ndarray:
-    """Benjamini-Hochberg q-values within each week (column) over its tested series; NaN stays."""
-    p = np.asarray(pvalues, dtype=float)
-    q = np.full(p.shape, np.nan)
-    for t in range(p.shape[1]):
-        q[:, t] = bh_qvalues(p[:, t])
-    return q

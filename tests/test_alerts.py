@@ -26,7 +26,6 @@ from queries.alert_inputs import fetch_alert_inputs, week_span_starts
 from queries.filters import ComplaintFilter
 from queries.schema import complaints
 from sample_data.load import generate_warehouse
-from scoring import alerts as alerts_module
 from scoring.alerts import (
     ALERT_SCHEMA,
     NO_PRODUCT,
@@ -34,16 +33,15 @@ from scoring.alerts import (
     advisory_for,
     complete_weekly,
     detect_alerts,
-    flag_weeks,
     last_complete_week,
     series_weeks,
+    weekly_flags,
     weekly_matrix,
     widen_for_data_events,
 )
 from scoring.surveillance import (
     BaselineSettings,
     Evidence,
-    bh_by_week,
     change_point,
     nb_parameters,
     pearson_dispersion,
@@ -150,12 +148,28 @@ def test_change_point_is_where_the_summed_evidence_is_largest() -> None:
     assert change_point(np.array([np.nan, 1.0, 1.0]), 2, 0) == 1  # untested weeks stop it
 
 
-def test_bh_by_week_matches_scipy_per_column_and_keeps_nan() -> None:
-    p = np.array([[0.01, np.nan], [0.04, 0.5], [0.03, 0.01]])
-    q = bh_by_week(p)
-    assert_allclose(q[:, 0], stats.false_discovery_control([0.01, 0.04, 0.03]))
-    assert math.isnan(q[0, 1])
-    assert_allclose(q[1:, 1], stats.false_discovery_control([0.5, 0.01]))
+def test_weekly_flags_use_q_values_within_each_week_and_keep_them_where_flagged() -> None:
+    p = np.array([[0.001, np.nan, 0.2], [0.004, 0.5, 0.0001], [0.03, 0.001, 0.0002]])
+    observed = np.array([[20.0, 9.0, 9.0], [30.0, 9.0, 4.0], [40.0, 30.0, 25.0]])
+    expected = np.array([[5.0, np.nan, 5.0], [5.0, 5.0, 1.0], [5.0, 25.0, 5.0]])
+    nan = np.full(p.shape, np.nan)
+    evidence = Evidence(observed, expected, nan, p, nan, nan, nan, nan, nan)
+    settings = AlertSettings(fdr=0.01)
+    flags, rows, q_of_rows = weekly_flags(evidence, settings)
+    q = np.column_stack(
+        [
+            stats.false_discovery_control([0.001, 0.004, 0.03]),
+            [np.nan, *stats.false_discovery_control([0.5, 0.001])],
+            stats.false_discovery_control([0.2, 0.0001, 0.0002]),
+        ]
+    )
+    # week 0: q 0.003, 0.006, 0.03 -> the first two; week 1: row 2's ratio is 1.2 < 1.5;
+    # week 2: row 1 has 4 < min_count complaints, row 2 is flagged
+    expect = np.array([[True, False, False], [True, False, False], [False, False, True]])
+    assert np.array_equal(flags, expect)
+    assert np.array_equal(flags, (q <= 0.01) & (observed >= 5) & (observed >= 1.5 * expected))
+    assert rows.tolist() == [0, 1, 2]
+    assert_allclose(q_of_rows, np.where(flags, q, np.nan))
 
 
 def test_a_data_event_week_widens_the_range_of_normal_counts_by_its_factor() -> None:
@@ -346,28 +360,6 @@ def test_surveil_refuses_an_exposure_of_the_wrong_shape() -> None:
         ValueError, match=r"^exposure must be \(3, 10\) or \(10,\); got \(3, 9\)\.$"
     ):
         surveil(counts, np.ones((3, 9)))
-
-
-def test_flagged_weeks_do_not_depend_on_the_blocks_they_are_worked_out_in(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    rng = np.random.default_rng(3)
-    observed = rng.poisson(6.0, (11, 9)).astype(float)
-    expected = rng.uniform(1.0, 8.0, (11, 9))
-    q_values = rng.uniform(0.0, 0.03, (11, 9))
-    q_values[2, 3] = np.nan  # untested
-    nan = np.full((11, 9), np.nan)
-    evidence = Evidence(observed, expected, nan, nan, nan, nan, nan, nan, nan)
-    settings = AlertSettings()
-    whole = (
-        (q_values <= settings.fdr)
-        & (observed >= settings.min_count)
-        & (observed >= settings.min_ratio * expected)
-    )
-    for rows in (1, 4, 11, 4096):
-        monkeypatch.setattr(alerts_module, "FLAG_BLOCK_ROWS", rows)
-        assert np.array_equal(flag_weeks(evidence, q_values, settings), whole)
-    assert 0 < whole.sum() < whole.size and not whole[2, 3]
 
 
 def test_the_typical_ratio_kept_by_the_scan_is_the_median_over_the_reference_means() -> None:
