@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 import polars as pl  # noqa: E402
-from sqlalchemy import Engine, func, inspect, select, text  # noqa: E402
+from sqlalchemy import Engine, func, inspect, make_url, select, text  # noqa: E402
 
 from queries import schema  # noqa: E402
 from queries.bulk import fetch_frame  # noqa: E402
@@ -272,10 +272,26 @@ def same_complaints(source: Engine, target: Engine) -> bool:
         )
 
 
+def size_database(pg_url: str, size: str) -> str:
+    """The URL of this size's own database on the server (created when missing), so that the
+    sizes of one run do not reload each other's complaints."""
+    name = f"radar_bench_{size}"
+    server = make_engine(pg_url).execution_options(isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        found = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        ).first()
+        if found is None:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    return make_url(pg_url).set(database=name).render_as_string(hide_password=False)
+
+
 def bench_postgres(size: str, path: Path, folder: Path, pg_url: str, repeat: int) -> list[Row]:
-    """Full re-rank on PostgreSQL after ingesting the same complaints there."""
+    """Full re-rank on PostgreSQL after ingesting the same complaints there (into the size's
+    own database on that server)."""
     source = make_engine(f"duckdb:///{path}")
-    engine = make_engine(pg_url)
+    engine = make_engine(size_database(pg_url, size))
     if same_complaints(source, engine):
         note = "warehouse already loaded"
     else:

@@ -30,6 +30,7 @@ from scoring.groups import rank_groups
 from scoring.links import propose_links
 from scoring.network import build_graph
 from scoring.quarters import Quarter, parse_quarter, quarters_between
+from serve import release_freed_memory
 
 LOGGER = logging.getLogger(__name__)
 DATA_TTL_SECONDS = 600
@@ -216,7 +217,10 @@ def quarter_standings(
     config = scoring_config()
     inputs = fetch_scoring_inputs(engine_for(url), as_of, config)  # not cached either
     ranked = combine(compute_factors(inputs, config), dict(weights) or None, config)
-    return ranked.select("company_id", "rank", "score", "tier", "complaints")
+    standings = ranked.select("company_id", "rank", "score", "tier", "complaints")
+    del inputs, ranked
+    release_freed_memory()
+    return standings
 
 
 def group_ranking_for(
@@ -468,7 +472,9 @@ def _alert_report(url: str, as_of: date, language: str) -> AlertReport:
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=16)
 def _detected_alerts(url: str, as_of: date) -> AlertReport:
     """The alerts run itself, shared by every language."""
-    return detect_alerts(alert_inputs(url, as_of))
+    report = detect_alerts(alert_inputs(url, as_of))  # the weekly counts are dropped here
+    release_freed_memory()
+    return report
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=64)

@@ -9,7 +9,8 @@ place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import polars as pl
@@ -20,9 +21,13 @@ from queries.bulk import fetch_frame
 from queries.filters import ComplaintFilter, apply_filter
 from queries.schema import complaints
 from queries.sqlfunctions import period_start
+from queries.warehouse import FILE_DIALECTS
 
 DEFAULT_HISTORY_WEEKS = 156  # three years: two past years of the same season for the baseline
 DEFAULT_ADVISORY_WEEKS = 39  # firm x product detail: a surge's weeks and half a year before them
+# An embedded warehouse groups in the dashboard's own process: at 10M complaints one firm x week
+# group-by over three years held ~250 MB of hash table at once, in half-year spans ~90 MB.
+SPAN_WEEKS = 26
 
 WEEK_COUNT_SCHEMA: dict[str, pl.DataType] = {"period_start": pl.Date(), "complaints": pl.Int64()}
 
@@ -56,36 +61,78 @@ def week_counts(
 
     Only the count: the alerts read nothing else, and at 10M complaints the status columns of
     `aggregates.company_period_counts` cost the warehouse seconds and hundreds of MB of hash
-    table for a result that was thrown away.
+    table for a result that was thrown away. Sorted by key and week within each span of weeks
+    (see `in_spans`).
     """
     c = complaints.c
     columns = [c[key] for key in keys]
     bucket = period_start(c.received_date, "week").label("period_start")
-    query = (
-        apply_filter(select(*columns, bucket, func.count().label("complaints")), complaint_filter)
-        .group_by(*columns, bucket)
-        .order_by(*columns, bucket)
-    )
     schema = {**{key: pl.String() for key in keys}, **WEEK_COUNT_SCHEMA}
-    with engine.connect() as connection:
-        return fetch_frame(connection, query, schema)
+
+    def counted(span: ComplaintFilter) -> pl.DataFrame:
+        query = (
+            apply_filter(select(*columns, bucket, func.count().label("complaints")), span)
+            .group_by(*columns, bucket)
+            .order_by(*columns, bucket)
+        )
+        with engine.connect() as connection:
+            return fetch_frame(connection, query, schema)
+
+    return in_spans(engine, complaint_filter, counted)
 
 
 def company_product_week_counts(engine: Engine, complaint_filter: ComplaintFilter) -> pl.DataFrame:
-    """Complaints per company, product and ISO week; a null product is kept as its own group."""
+    """Complaints per company, product and ISO week; a null product is kept as its own group.
+
+    Sorted by product, week and company within each span of weeks (see `in_spans`).
+    """
     c = complaints.c
     bucket = period_start(c.received_date, "week").label("period_start")
-    query = (
-        apply_filter(
-            select(c.company_id, c.product, bucket, func.count().label("complaints")),
-            complaint_filter,
-        )
-        .group_by(c.company_id, c.product, bucket)
-        .order_by(c.product, bucket, c.company_id)
-    )
     schema = {"company_id": pl.String(), "product": pl.String(), **WEEK_COUNT_SCHEMA}
-    with engine.connect() as connection:
-        return fetch_frame(connection, query, schema)
+
+    def counted(span: ComplaintFilter) -> pl.DataFrame:
+        query = (
+            apply_filter(
+                select(c.company_id, c.product, bucket, func.count().label("complaints")), span
+            )
+            .group_by(c.company_id, c.product, bucket)
+            .order_by(c.product, bucket, c.company_id)
+        )
+        with engine.connect() as connection:
+            return fetch_frame(connection, query, schema)
+
+    return in_spans(engine, complaint_filter, counted)
+
+
+def in_spans(
+    engine: Engine,
+    complaint_filter: ComplaintFilter,
+    counted: Callable[[ComplaintFilter], pl.DataFrame],
+) -> pl.DataFrame:
+    """`counted` over the filter's dates span by span of SPAN_WEEKS weeks on an embedded
+    warehouse (its hash tables live in this process), in one go on a server; rows appended.
+
+    Spans break on Mondays, so no week is split between two of them.
+    """
+    start, end = complaint_filter.start, complaint_filter.end
+    if engine.dialect.name not in FILE_DIALECTS or start is None or end is None:
+        return counted(complaint_filter)
+    cuts = week_span_starts(start, end, SPAN_WEEKS)
+    spans = [
+        replace(complaint_filter, start=first, end=following - timedelta(days=1))
+        for first, following in zip(cuts, [*cuts[1:], end + timedelta(days=1)], strict=True)
+    ]
+    return pl.concat([counted(span) for span in spans])
+
+
+def week_span_starts(start: date, end: date, span_weeks: int) -> list[date]:
+    """Where the spans of [start, end] begin: `start`, then Mondays splitting its weeks into as
+    few spans of at most `span_weeks` weeks as will do, of near-equal length."""
+    weeks = (_monday(end) - _monday(start)).days // 7 + 1
+    spans = -(-weeks // span_weeks)
+    return [start] + [
+        _monday(start) + timedelta(weeks=round(k * weeks / spans)) for k in range(1, spans)
+    ]
 
 
 def total_week_counts(product_weeks: pl.DataFrame) -> pl.DataFrame:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from typing import Protocol
 
@@ -27,10 +27,10 @@ import numpy as np
 import polars as pl
 
 from scoring.phrases import DEFAULT_LANGUAGE, check_language, say
+from scoring.stats import bh_qvalues
 from scoring.surveillance import (
     BaselineSettings,
     Evidence,
-    bh_by_week,
     change_point,
     check_baseline_settings,
     robust_total_evidence,
@@ -250,7 +250,7 @@ class LevelScan:
     level: str
     keys: list[str]
     evidence: Evidence
-    q_values: np.ndarray  # series x weeks
+    q_values: np.ndarray  # of increment_rows x weeks, at their flagged weeks (NaN elsewhere)
     flags: np.ndarray  # series x weeks, bool
     increments: np.ndarray  # CUSUM log-likelihood ratios of increment_rows, x weeks
     increment_rows: np.ndarray  # sorted series rows with a flagged week: only they need a start
@@ -258,6 +258,10 @@ class LevelScan:
     def row_increments(self, row: int) -> np.ndarray:
         """The CUSUM increments of a series with a flagged week, for its start-week estimate."""
         return self.increments[int(np.searchsorted(self.increment_rows, row))]
+
+    def row_q_values(self, row: int) -> np.ndarray:
+        """The q-values of a series with a flagged week, at its flagged weeks (NaN elsewhere)."""
+        return self.q_values[int(np.searchsorted(self.increment_rows, row))]
 
 
 @dataclass(frozen=True)
@@ -277,16 +281,42 @@ class Scan:
         return self.first_week + timedelta(weeks=int(index))
 
 
-def flag_weeks(evidence: Evidence, q_values: np.ndarray, settings: AlertSettings) -> np.ndarray:
-    """Flag a series-week when q <= fdr, observed >= min_count and observed/expected >= min_ratio.
-
-    Untested weeks (NaN evidence) are never flagged.
-    """
-    y, mu = evidence.observed, evidence.expected
+def flag_week(
+    observed: np.ndarray, expected: np.ndarray, q_values: np.ndarray, settings: AlertSettings
+) -> np.ndarray:
+    """Flag a series in one week when q <= fdr, observed >= min_count and observed/expected >=
+    min_ratio; an untested week (NaN) is never flagged."""
     with np.errstate(invalid="ignore"):
         return (
-            (q_values <= settings.fdr) & (y >= settings.min_count) & (y >= settings.min_ratio * mu)
+            (q_values <= settings.fdr)
+            & (observed >= settings.min_count)
+            & (observed >= settings.min_ratio * expected)
         )
+
+
+def weekly_flags(
+    evidence: Evidence, settings: AlertSettings
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every week's flags (`flag_week`, q-values by Benjamini-Hochberg within the week); the
+    series with a flagged week; and their q-values at their flagged weeks (NaN elsewhere).
+
+    A week at a time: no series x weeks matrix of q-values is made (60 MB at 50K firms, at
+    the scan's peak), since nothing reads a q-value where nothing was flagged.
+    """
+    p_upper, observed, expected = evidence.p_upper, evidence.observed, evidence.expected
+    n_series, n_weeks = p_upper.shape
+    flags = np.zeros((n_series, n_weeks), dtype=bool)
+    flagged_q = []
+    for t in range(n_weeks):
+        q_values = bh_qvalues(p_upper[:, t])
+        flags[:, t] = flag_week(observed[:, t], expected[:, t], q_values, settings)
+        hit = np.flatnonzero(flags[:, t])
+        flagged_q.append((hit, q_values[hit]))
+    rows = np.flatnonzero(flags.any(axis=1))
+    q_of_rows = np.full((rows.size, n_weeks), np.nan)
+    for t, (hit, q_values) in enumerate(flagged_q):
+        q_of_rows[np.searchsorted(rows, hit), t] = q_values
+    return flags, rows, q_of_rows
 
 
 def level_evidence(
@@ -299,18 +329,19 @@ def level_evidence(
 ) -> Evidence:
     """Judge every week of every series of a level against its share of all other complaints.
 
-    `others` (series x weeks) is what "all other complaints" means in the judged week; the
-    share itself is learned against `reference_total` (see `surveil`), or, when that is None,
-    against the sum of the level's own cleaned counts, which needs series that partition all
-    complaints (products). `others` is working memory: clipped at 0 and reused in place (a
-    60 MB matrix at 50K firms). With `typical_min_series` the evidence carries each week's
-    typical ratio (surveillance.typical_ratio_of_week) instead of a reference-mean matrix.
+    `others` is what "all other complaints" means in the judged week: series x weeks, or one
+    total per week from which each series' own count is taken (see `surveil`; no 60 MB matrix
+    at 50K firms). The share itself is learned against `reference_total` (see `surveil`), or,
+    when that is None, against the sum of the level's own cleaned counts, which needs series
+    that partition all complaints (products). The cleaned counts are not kept: no alert row
+    reads them. With `typical_min_series` the evidence carries each week's typical ratio
+    (surveillance.typical_ratio_of_week) instead of a reference-mean matrix.
     """
     return surveil(
         counts,
-        np.maximum(others, 0.0, out=others),
-        overwrite_exposure=True,
+        np.maximum(others, 0.0),
         diagnostics=False,
+        keep_cleaned=False,
         groups=groups,
         reference_total=reference_total,
         trim_total=reference_total is None,
@@ -319,35 +350,37 @@ def level_evidence(
     )
 
 
-def widen_for_data_events(evidence: Evidence, scale: np.ndarray) -> Evidence:
-    """The evidence with each week's predictive variance multiplied by scale[week] (>= 1).
+def widen_for_data_events(evidence: Evidence, scale: np.ndarray) -> None:
+    """Multiply each week's predictive variance by scale[week] (>= 1), in place.
 
     In a week where everything jumped by a factor s, how the extra complaints were counted is
     unknown: if they were duplicated or weighted, every count is s times an ordinary one and
     its variance s times that of an ordinary count at the new level. The NB size becomes
-    mu^2 / (s V - mu), V the variance before; weeks with scale 1 are unchanged.
+    mu^2 / (s V - mu), V the variance before, and the upper p-value follows; only the columns
+    of weeks with scale > 1 are computed and overwritten (the scan's own evidence: copies
+    would be two more 60 MB matrices at 50K firms).
     """
-    s = np.asarray(scale, dtype=float)[None, :]
-    mu, size = evidence.expected, evidence.size
-    if not (s > 1).any():
-        return evidence
+    weeks = np.flatnonzero(np.asarray(scale, dtype=float) > 1)
+    if weeks.size == 0:
+        return
+    s = np.asarray(scale, dtype=float)[None, weeks]
+    mu, size = evidence.expected[:, weeks], evidence.size[:, weeks]
     with np.errstate(divide="ignore", invalid="ignore"):
         variance = mu + mu * mu / size
-        wide = np.where(s > 1, mu * mu / (s * variance - mu), size)
-        prob = wide / (wide + mu)
-        p_upper = np.where(s > 1, upper_tail(evidence.observed, wide, prob), evidence.p_upper)
-    return replace(evidence, size=wide, p_upper=p_upper)
+        wide = mu * mu / (s * variance - mu)
+        evidence.size[:, weeks] = wide
+        evidence.p_upper[:, weeks] = upper_tail(
+            evidence.observed[:, weeks], wide, wide / (wide + mu)
+        )
 
 
 def finish_level(
     level: str, keys: list[str], evidence: Evidence, settings: AlertSettings
 ) -> LevelScan:
-    """q-values within each week, the flagged weeks and the CUSUM increments of a level."""
-    q_values = bh_by_week(evidence.p_upper)
-    flags = flag_weeks(evidence, q_values, settings)
+    """The flagged weeks, their q-values and the CUSUM increments of a level."""
+    flags, rows, q_values = weekly_flags(evidence, settings)
     # Only series with a flagged week ever need a start: at 50K firms a few hundred rows
     # instead of three firms x weeks matrices.
-    rows = np.flatnonzero(flags.any(axis=1))
     increments = shift_log_likelihood(
         evidence.observed[rows], evidence.expected[rows], evidence.size[rows], settings.start_shift
     )
@@ -409,7 +442,7 @@ def scan_history(inputs: AlertFrames, settings: AlertSettings) -> Scan:
     industry = _industry_groups(company_keys, inputs.companies)
     company = level_evidence(
         company_counts,
-        trimmed[None, :] - company_counts,
+        trimmed,
         industry,
         settings,
         trimmed,
@@ -417,26 +450,21 @@ def scan_history(inputs: AlertFrames, settings: AlertSettings) -> Scan:
     )
     assert company.typical is not None
     typical = company.typical
-    company = _without_unread(company)
     data = scan_total(total, typical, settings)
     with np.errstate(invalid="ignore", divide="ignore"):
         jump = data.evidence.observed[0] / data.evidence.expected[0]
     scale = np.where(data.flags[0], jump, 1.0)
+    widen_for_data_events(company, scale)
+    widen_for_data_events(product, scale)
     return Scan(
         first,
         n_weeks,
         total,
-        finish_level("company", company_keys, widen_for_data_events(company, scale), settings),
-        finish_level("product", product_keys, widen_for_data_events(product, scale), settings),
+        finish_level("company", company_keys, company, settings),
+        finish_level("product", product_keys, product, settings),
         data,
         typical,
     )
-
-
-def _without_unread(evidence: Evidence) -> Evidence:
-    """The evidence without the cleaned counts, which no alert row reads: at 50K firms a 60 MB
-    matrix freed before the q-values and CUSUM increments need room."""
-    return replace(evidence, cleaned=np.broadcast_to(np.float64(np.nan), evidence.cleaned.shape))
 
 
 def trimmed_total(
@@ -453,7 +481,7 @@ def trimmed_total(
     """
     first_pass = surveil(
         product_counts,
-        np.maximum(total[None, :] - product_counts, 0.0),
+        total,
         trim_total=True,
         settings=settings.baseline,
     )
@@ -585,7 +613,7 @@ def _run_row(scan: Scan, level_scan: LevelScan, run: _Run, at: int) -> dict[str,
     flagged = np.flatnonzero(level_scan.flags[run.row, span]) + run.start
     strongest = int(flagged[np.argmin(ev.p_upper[run.row, flagged])])
     p_value = float(ev.p_upper[run.row, strongest])
-    q = level_scan.q_values[run.row, flagged]
+    q = level_scan.row_q_values(run.row)[flagged]
     q_value = float(np.nanmin(q)) if np.isfinite(q).any() else math.nan
     weeks = run.last - run.start + 1
     return {

@@ -34,8 +34,6 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from scoring.stats import bh_qvalues
-
 WEEKS_PER_YEAR = 52
 
 
@@ -243,22 +241,44 @@ class _Window:
 
 @dataclass
 class _History:
-    """The loop state of `surveil`: counts, exposures, cleaned counts and group sums so far."""
+    """The loop state of `surveil`: counts, exposures, cleaned counts and group sums so far.
+
+    Week t's cleaned count and clip flag live in column `t % ring` of `cleaned` and `clipped`:
+    with every week kept, ring is the number of weeks; otherwise only the window_weeks + 1
+    columns a reference window can still read are kept.
+    """
 
     y: np.ndarray
-    exposure: np.ndarray  # of the tested week
-    reference: np.ndarray  # of a week once it serves as a reference week
+    exposure: np.ndarray  # series x weeks, or one total per week (see `exposure_of`)
     live: np.ndarray
     cleaned: np.ndarray
     clipped: np.ndarray
+    ring: int
     group: np.ndarray
     group_start: np.ndarray
     group_counts: np.ndarray  # cleaned, per group and week
     group_exposure: np.ndarray
     window: _Window
     out: dict[str, np.ndarray]
+    # Per judged week, the total its reference exposure is the rest of (share models only).
+    reference_totals: np.ndarray | None = None
     typical: np.ndarray | None = None  # per week, with typical_min_series
     typical_min_series: int = 0
+
+    def exposure_of(self, t: int) -> np.ndarray:
+        """Every series' exposure in week t (0 before a series starts). A one-dimensional
+        exposure is all complaints: a series' exposure is the rest of the week's total."""
+        if self.exposure.ndim == 2:
+            return np.where(self.live[:, t], self.exposure[:, t], 0.0)
+        return np.where(self.live[:, t], np.maximum(self.exposure[t] - self.y[:, t], 0.0), 0.0)
+
+    def reference_of(self, t: int) -> np.ndarray:
+        """Week t's exposure as a reference week (once judged): in a share model, the rest of
+        the reference total after the series' own cleaned count; otherwise its exposure."""
+        if self.reference_totals is None:
+            return self.exposure_of(t)
+        rest = np.maximum(self.reference_totals[t] - self.cleaned[:, t % self.ring], 0.0)
+        return np.where(self.live[:, t], rest, 0)
 
 
 def typical_ratio_of_week(
@@ -283,18 +303,21 @@ def surveil(
     settings: BaselineSettings = BaselineSettings(),
     clean: bool = True,
     lower_tail: bool = False,
-    overwrite_exposure: bool = False,
+    keep_cleaned: bool = True,
     diagnostics: bool = True,
     typical_min_series: int | None = None,
 ) -> Evidence:
     """Judge every week of every series against its own past (see the module docstring).
 
-    counts, exposure: series x weeks. A series starts at its first non-zero week; weeks before
-    that are not part of it. A week is tested when the series has at least min_history_weeks
-    weeks before it and both the reference exposure and the week's exposure are positive (a
-    week with no other complaints at all says nothing about one firm). `groups` (one integer
-    per series; default: each series its own group) pool the seasonal factor. p_lower is only
-    computed with `lower_tail` (NaN otherwise), as only the all-complaints total needs it.
+    counts: series x weeks. exposure: series x weeks, or one number per week meaning "all
+    complaints", each series' exposure then being that total less its own count (no series x
+    weeks matrix is built: 60 MB at 50K firms). A series starts at its first non-zero week;
+    weeks before that are not part of it. A week is tested when the series has at least
+    min_history_weeks weeks before it and both the reference exposure and the week's exposure
+    are positive (a week with no other complaints at all says nothing about one firm). `groups`
+    (one integer per series; default: each series its own group) pool the seasonal factor.
+    p_lower is only computed with `lower_tail` (NaN otherwise), as only the all-complaints
+    total needs it.
 
     Share models (exposure = all other complaints) must not let a past surge elsewhere lower
     every other series' normal share. With `reference_total` (one value per week), a judged
@@ -302,36 +325,29 @@ def surveil(
     a group's seasonal share is taken of reference_total; with `trim_total`, the reference
     total is the sum of this call's own cleaned counts (for series that partition all
     complaints, such as products). Otherwise weeks keep `exposure` as reference exposure and a
-    group's share is taken of its members' summed exposure. With `overwrite_exposure`, a float
-    `exposure` array is used as working memory (one series x weeks matrix less at 50K firms).
-    Without `diagnostics`, season and dispersion are not kept (NaN): nothing but inspection reads
-    them, and at 50K firms they are two more matrices to fill. With `typical_min_series`, each
-    week's `typical_ratio_of_week` is kept in `typical` instead of the reference_mean matrix
-    (NaN), which nothing else reads: one matrix less at the scan's peak.
+    group's share is taken of its members' summed exposure.
+
+    Without `keep_cleaned`, the cleaned counts are only kept while a reference window can read
+    them (NaN in the evidence); without `diagnostics`, season and dispersion are not kept
+    (NaN): nothing but inspection reads them, and at 50K firms each is a 60 MB matrix. With
+    `typical_min_series`, each week's `typical_ratio_of_week` is kept in `typical` instead of
+    the reference_mean matrix (NaN), which nothing else reads.
     """
     check_baseline_settings(settings)
     w = settings.window_weeks
     y = np.asarray(counts, dtype=float)
     n_series, n_weeks = y.shape
+    x = np.asarray(exposure, dtype=float)
+    if x.shape not in (y.shape, (n_weeks,)):
+        raise ValueError(f"exposure must be {y.shape} or ({n_weeks},); got {x.shape}.")
     start = first_weeks(y)
     live = np.arange(n_weeks)[None, :] >= start[:, None]
-    x = np.asarray(exposure, dtype=float)
-    if overwrite_exposure and x is exposure:
-        np.copyto(x, 0.0, where=~live)
-    else:
-        x = np.where(live, x, 0.0)
     group = np.arange(n_series) if groups is None else np.asarray(groups, dtype=np.int64)
     n_groups = int(group.max()) + 1 if n_series else 0
     group_start = np.full(n_groups, n_weeks)
     np.minimum.at(group_start, group, start)
-    if reference_total is not None:
-        group_exposure = np.tile(np.asarray(reference_total, dtype=float), (n_groups, 1))
-    elif trim_total:
-        group_exposure = np.zeros((n_groups, n_weeks))
-    else:
-        group_exposure = np.zeros((n_groups, n_weeks))
-        for t in range(n_weeks):
-            group_exposure[:, t] = np.bincount(group, x[:, t], minlength=n_groups)
+    shared = reference_total is not None or trim_total
+    ring = n_weeks if keep_cleaned else min(w + 1, n_weeks)
     names = ("expected", "size", "p_upper")
     names += ("ref_mean",) if typical_min_series is None else ()
     names += ("p_lower",) if lower_tail else ()
@@ -339,30 +355,38 @@ def surveil(
     h = _History(
         y=y,
         exposure=x,
-        # The same matrix: week t's exposure is read only while judging week t, and a share
-        # model overwrites column t with its reference exposure just after that.
-        reference=x,
         live=live,
-        cleaned=y.copy(),
-        clipped=np.zeros(y.shape, dtype=bool),
+        cleaned=y.copy() if keep_cleaned else np.empty((n_series, ring)),
+        clipped=np.zeros((n_series, ring), dtype=bool),
+        ring=ring,
         group=group,
         group_start=group_start,
         group_counts=np.zeros((n_groups, n_weeks)),
-        group_exposure=group_exposure,
+        group_exposure=np.zeros((n_groups, n_weeks)),
         window=_Window.empty(n_series),
         out={name: np.full(y.shape, np.nan) for name in names},
+        reference_totals=np.zeros(n_weeks) if shared else None,
         typical=None if typical_min_series is None else np.full(n_weeks, np.nan),
         typical_min_series=typical_min_series or 0,
     )
+    if reference_total is not None:
+        h.group_exposure[:] = np.asarray(reference_total, dtype=float)[None, :]
+    elif not trim_total:
+        for t in range(n_weeks):
+            h.group_exposure[:, t] = np.bincount(group, h.exposure_of(t), minlength=n_groups)
     for t in range(n_weeks):
+        if not keep_cleaned:
+            h.cleaned[:, t % ring] = y[:, t]
+            h.clipped[:, t % ring] = False
         _judge_week(h, t, settings, clean, lower_tail)
-        h.group_counts[:, t] = np.bincount(group, h.cleaned[:, t], minlength=n_groups)
-        if reference_total is not None or trim_total:
+        cleaned = h.cleaned[:, t % ring]
+        h.group_counts[:, t] = np.bincount(group, cleaned, minlength=n_groups)
+        if h.reference_totals is not None:
             # From now on week t is a reference week: measure it against the trimmed total, so
             # that a surge anywhere else does not shrink this series' normal share.
-            total = reference_total[t] if reference_total is not None else h.cleaned[:, t].sum()
+            total = reference_total[t] if reference_total is not None else cleaned.sum()
             h.group_exposure[:, t] = total
-            h.reference[:, t] = np.where(live[:, t], np.maximum(total - h.cleaned[:, t], 0.0), 0)
+            h.reference_totals[t] = total
         _slide(h, t, w)
     o = h.out
     # What was not asked for: one NaN seen through every cell, not a 60 MB matrix at 50K firms.
@@ -376,23 +400,26 @@ def surveil(
         season=o.get("season", unasked),
         dispersion=o.get("dispersion", unasked),
         reference_mean=o.get("ref_mean", unasked),
-        cleaned=h.cleaned,
+        cleaned=h.cleaned if keep_cleaned else unasked,
         typical=h.typical,
     )
 
 
 def _slide(h: _History, t: int, w: int) -> None:
     """Move the reference window on: week t joins it, week t - w leaves it."""
-    h.window.add(h.cleaned[:, t], h.reference[:, t], h.live[:, t], h.clipped[:, t], 1.0)
-    if t - w >= 0:
-        u = t - w
-        h.window.add(h.cleaned[:, u], h.reference[:, u], h.live[:, u], h.clipped[:, u], -1.0)
+    for week, sign in ((t, 1.0), (t - w, -1.0)):
+        if week >= 0:
+            slot = week % h.ring
+            h.window.add(
+                h.cleaned[:, slot], h.reference_of(week), h.live[:, week], h.clipped[:, slot], sign
+            )
 
 
 def _judge_week(h: _History, t: int, s: BaselineSettings, clean: bool, lower_tail: bool) -> None:
     """Test week t of every series that can be tested; record the evidence and clean week t."""
     win = h.window
-    testable = (win.weeks >= s.min_history_weeks) & (win.x > 0) & (h.exposure[:, t] > 0)
+    exposure = h.exposure_of(t)
+    testable = (win.weeks >= s.min_history_weeks) & (win.x > 0) & (exposure > 0)
     rows = np.flatnonzero(testable)
     if rows.size == 0:
         return
@@ -407,7 +434,7 @@ def _judge_week(h: _History, t: int, s: BaselineSettings, clean: bool, lower_tai
     factor, log_variance = seasonal_factor(h.group_counts, h.group_exposure, h.group_start, t, s)
     groups = h.group[rows]
     prior_total = ry + s.prior_count
-    mu = prior_total / rx * h.exposure[rows, t] * factor[groups]
+    mu = prior_total / rx * exposure[rows] * factor[groups]
     size, prob = nb_parameters(mu, phi, prior_total, log_variance[groups])
     observed = h.y[rows, t]
     p_upper = upper_tail(observed, size, prob)
@@ -431,8 +458,8 @@ def _judge_week(h: _History, t: int, s: BaselineSettings, clean: bool, lower_tai
         cap = stats.nbinom.ppf(s.clean_quantile, size[over], prob[over])
         clip = np.isfinite(cap) & (observed[over] > cap)
         hit = rows[over[clip]]
-        h.cleaned[hit, t] = cap[clip]
-        h.clipped[hit, t] = True
+        h.cleaned[hit, t % h.ring] = cap[clip]
+        h.clipped[hit, t % h.ring] = True
 
 
 def trimmed_mean(values: np.ndarray, trim: float) -> float:
@@ -528,12 +555,3 @@ def change_point(increments: np.ndarray, last: int, earliest: int) -> int:
         if running > best_sum:
             best, best_sum = tau, running
     return best
-
-
-def bh_by_week(pvalues: np.ndarray) -> np.ndarray:
-    """Benjamini-Hochberg q-values within each week (column) over its tested series; NaN stays."""
-    p = np.asarray(pvalues, dtype=float)
-    q = np.full(p.shape, np.nan)
-    for t in range(p.shape[1]):
-        q[:, t] = bh_qvalues(p[:, t])
-    return q

@@ -20,8 +20,9 @@ from polars.testing import assert_frame_equal
 from scipy import stats
 from sqlalchemy import Engine, select, update
 
+from queries import alert_inputs as alert_inputs_module
 from queries.aggregates import weekly_totals
-from queries.alert_inputs import fetch_alert_inputs
+from queries.alert_inputs import fetch_alert_inputs, week_span_starts
 from queries.filters import ComplaintFilter
 from queries.schema import complaints
 from sample_data.load import generate_warehouse
@@ -34,13 +35,13 @@ from scoring.alerts import (
     detect_alerts,
     last_complete_week,
     series_weeks,
+    weekly_flags,
     weekly_matrix,
     widen_for_data_events,
 )
 from scoring.surveillance import (
     BaselineSettings,
     Evidence,
-    bh_by_week,
     change_point,
     nb_parameters,
     pearson_dispersion,
@@ -147,12 +148,28 @@ def test_change_point_is_where_the_summed_evidence_is_largest() -> None:
     assert change_point(np.array([np.nan, 1.0, 1.0]), 2, 0) == 1  # untested weeks stop it
 
 
-def test_bh_by_week_matches_scipy_per_column_and_keeps_nan() -> None:
-    p = np.array([[0.01, np.nan], [0.04, 0.5], [0.03, 0.01]])
-    q = bh_by_week(p)
-    assert_allclose(q[:, 0], stats.false_discovery_control([0.01, 0.04, 0.03]))
-    assert math.isnan(q[0, 1])
-    assert_allclose(q[1:, 1], stats.false_discovery_control([0.5, 0.01]))
+def test_weekly_flags_use_q_values_within_each_week_and_keep_them_where_flagged() -> None:
+    p = np.array([[0.001, np.nan, 0.2], [0.004, 0.5, 0.0001], [0.03, 0.001, 0.0002]])
+    observed = np.array([[20.0, 9.0, 9.0], [30.0, 9.0, 4.0], [40.0, 30.0, 25.0]])
+    expected = np.array([[5.0, np.nan, 5.0], [5.0, 5.0, 1.0], [5.0, 25.0, 5.0]])
+    nan = np.full(p.shape, np.nan)
+    evidence = Evidence(observed, expected, nan, p, nan, nan, nan, nan, nan)
+    settings = AlertSettings(fdr=0.01)
+    flags, rows, q_of_rows = weekly_flags(evidence, settings)
+    q = np.column_stack(
+        [
+            stats.false_discovery_control([0.001, 0.004, 0.03]),
+            [np.nan, *stats.false_discovery_control([0.5, 0.001])],
+            stats.false_discovery_control([0.2, 0.0001, 0.0002]),
+        ]
+    )
+    # week 0: q 0.003, 0.006, 0.03 -> the first two; week 1: row 2's ratio is 1.2 < 1.5;
+    # week 2: row 1 has 4 < min_count complaints, row 2 is flagged
+    expect = np.array([[True, False, False], [True, False, False], [False, False, True]])
+    assert np.array_equal(flags, expect)
+    assert np.array_equal(flags, (q <= 0.01) & (observed >= 5) & (observed >= 1.5 * expected))
+    assert rows.tolist() == [0, 1, 2]
+    assert_allclose(q_of_rows, np.where(flags, q, np.nan))
 
 
 def test_a_data_event_week_widens_the_range_of_normal_counts_by_its_factor() -> None:
@@ -169,11 +186,12 @@ def test_a_data_event_week_widens_the_range_of_normal_counts_by_its_factor() -> 
         reference_mean=one,
         cleaned=one,
     )
-    wide = widen_for_data_events(ev, np.array([1.0, 3.0]))
-    assert_allclose(wide.size[0], [20.0, 100.0 / 35.0], rtol=1e-12)
-    assert wide.p_upper[0, 0] == 0.1  # untouched week
+    widen_for_data_events(ev, np.array([1.0, 3.0]))  # in place: the scan's own evidence
+    assert_allclose(ev.size[0], [20.0, 100.0 / 35.0], rtol=1e-12)
+    assert ev.p_upper[0, 0] == 0.1  # untouched week
     size = 100.0 / 35.0
-    assert_allclose(wide.p_upper[0, 1], stats.nbinom.sf(24, size, size / (size + 10.0)))
+    assert_allclose(ev.p_upper[0, 1], stats.nbinom.sf(24, size, size / (size + 10.0)))
+    assert_allclose(ev.expected, one)  # the expectation itself does not move
 
 
 def test_advisory_candidate_needs_several_rising_firms_and_no_dominant_one() -> None:
@@ -304,9 +322,12 @@ def test_share_model_follows_a_jump_in_everything() -> None:
 
 
 @pytest.mark.parametrize("mode", ["plain", "trim_total", "reference_total"])
-def test_surveil_gives_the_same_evidence_when_it_may_reuse_the_exposure_matrix(mode: str) -> None:
-    """The alerts hand their "all other complaints" matrix over as working memory (60 MB at
-    50K firms); every number must be what a copy gives, bit for bit."""
+def test_surveil_gives_the_same_evidence_from_a_weekly_total_and_without_the_cleaned_counts(
+    mode: str,
+) -> None:
+    """The alerts hand over one total per week instead of an "all other complaints" matrix and
+    keep no cleaned counts (two 60 MB matrices at 50K firms): every number the scan reads must
+    be what the matrix and the full history give, bit for bit."""
     weeks = 70
     counts = _poisson_counts(4, np.array([0.5, 3.0, 12.0, 40.0, 90.0]), weeks)
     counts[2, :20] = 0  # a series that starts late
@@ -318,17 +339,27 @@ def test_surveil_gives_the_same_evidence_when_it_may_reuse_the_exposure_matrix(m
         "reference_total": {"reference_total": total, "groups": np.array([0, 0, 1, 1, 1])},
     }[mode]
     expected = surveil(counts, total[None, :] - counts, **options)
-    scratch = total[None, :] - counts
-    reused = surveil(counts, scratch, overwrite_exposure=True, **options)
+    from_total = surveil(counts, total, **options)
+    lean = surveil(counts, total, keep_cleaned=False, diagnostics=False, **options)
     for name in ("expected", "size", "p_upper", "season", "dispersion", "reference_mean"):
-        assert np.array_equal(getattr(reused, name), getattr(expected, name), equal_nan=True)
-    assert np.array_equal(reused.cleaned, expected.cleaned)
-    assert np.isnan(reused.p_lower).all()  # only asked for with lower_tail
-    lean = surveil(counts, total[None, :] - counts, diagnostics=False, **options)
-    for name in ("expected", "size", "p_upper", "reference_mean", "cleaned"):
+        assert np.array_equal(getattr(from_total, name), getattr(expected, name), equal_nan=True)
+    assert np.array_equal(from_total.cleaned, expected.cleaned)
+    assert np.isnan(from_total.p_lower).all()  # only asked for with lower_tail
+    for name in ("expected", "size", "p_upper", "reference_mean"):
         assert np.array_equal(getattr(lean, name), getattr(expected, name), equal_nan=True)
     assert np.isnan(lean.season).all() and np.isnan(lean.dispersion).all()
-    assert np.isfinite(reused.p_upper).sum() > weeks  # tested weeks: the comparison is not empty
+    assert np.isnan(lean.cleaned).all()
+    assert np.isfinite(expected.p_upper).sum() > weeks  # tested weeks: the comparison is not empty
+    if mode != "trim_total":  # there the surge is a third of the very total it is a share of
+        assert (expected.cleaned[3, 50:53] < counts[3, 50:53]).all()  # clipped: later weeks see it
+
+
+def test_surveil_refuses_an_exposure_of_the_wrong_shape() -> None:
+    counts = np.ones((3, 10))
+    with pytest.raises(
+        ValueError, match=r"^exposure must be \(3, 10\) or \(10,\); got \(3, 9\)\.$"
+    ):
+        surveil(counts, np.ones((3, 9)))
 
 
 def test_the_typical_ratio_kept_by_the_scan_is_the_median_over_the_reference_means() -> None:
@@ -500,6 +531,41 @@ def test_alert_modules_import_no_sql_or_streamlit() -> None:
 
 
 # --- the warehouse side ----------------------------------------------------------------------
+
+
+def test_week_spans_break_on_mondays_into_near_equal_runs() -> None:
+    wednesday = date(2023, 9, 27)
+    assert week_span_starts(wednesday, date(2023, 10, 30), 26) == [wednesday]
+    cuts = week_span_starts(wednesday, date(2024, 3, 25), 26)  # 27 weeks: two spans
+    assert cuts == [wednesday, date(2024, 1, 1)]
+    cuts = week_span_starts(date(2023, 9, 25), date(2026, 9, 30), 26)  # 158 weeks: seven
+    lengths = np.diff([(day - date(2023, 9, 25)).days // 7 for day in cuts[1:]])
+    assert len(cuts) == 7 and all(day.weekday() == 0 for day in cuts)
+    assert set(lengths) <= {22, 23}
+
+
+def test_alert_inputs_read_in_week_spans_are_the_one_read_split(
+    any_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An embedded warehouse is read half a year at a time (its hash tables are in the
+    dashboard's process); the rows must be those of one read, no week split or counted twice."""
+    generate_warehouse(any_engine, companies=150, complaints=2000, seed=8)
+    as_of = date(2025, 3, 5)
+    read = {}
+    for span_weeks in (10_000, 3):
+        monkeypatch.setattr(alert_inputs_module, "SPAN_WEEKS", span_weeks)
+        read[span_weeks] = fetch_alert_inputs(any_engine, as_of, history_weeks=20, advisory_weeks=7)
+    whole, spans = read[10_000], read[3]
+    for name, keys in (
+        ("company_weeks", ["company_id", "period_start"]),
+        ("product_weeks", ["product", "period_start"]),
+        ("total_weeks", ["period_start"]),
+        ("company_product_weeks", ["company_id", "product", "period_start"]),
+    ):
+        one, split = getattr(whole, name), getattr(spans, name)
+        assert split.select(keys).is_duplicated().sum() == 0, name
+        assert_frame_equal(split.sort(keys, nulls_last=True), one.sort(keys, nulls_last=True))
+        assert one.height > 20, name
 
 
 def test_alert_inputs_are_weekly_aggregates_up_to_as_of(any_engine: Engine) -> None:

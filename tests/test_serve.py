@@ -159,3 +159,32 @@ def test_the_allocators_are_limited_in_a_fresh_process_unless_told_otherwise() -
     applied, conf = run(MALLOC_ARENA_MAX="4", _RJEM_MALLOC_CONF="dirty_decay_ms:0")
     assert applied is False
     assert conf.endswith(",dirty_decay_ms:0") and serve.POLARS_JEMALLOC not in conf
+
+
+# Heap memory left in holes between live arrays: half of 1,200 arrays of 100 kB (below glibc's
+# mmap threshold, so they come from the heap) freed, every other one.
+FRAGMENTED = """
+import json, serve, numpy as np
+def rss():
+    return int(next(l for l in open("/proc/self/status") if l.startswith("VmRSS")).split()[1])
+arrays = [np.ones(12_800) for _ in range(1_200)]
+del arrays[::2]
+before = rss()
+released = serve.release_freed_memory()
+print(json.dumps([released, (before - rss()) / 1024]))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_trim")
+def test_freed_heap_memory_goes_back_to_the_system() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", FRAGMENTED],
+        cwd=serve.ROOT,
+        env={k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    released, freed_mb = json.loads(done.stdout.strip().splitlines()[-1])
+    assert released is True
+    assert freed_mb > 40  # of the ~60 MB in holes; kept by the heap without the trim
