@@ -236,7 +236,7 @@ def export_complaints(path: Path, folder: Path) -> tuple[Path, Path]:
 
 def bench_ingest(size: str, path: Path, folder: Path) -> list[Row]:
     """Rows per second into a fresh embedded warehouse, from Parquet and from CSV."""
-    source = make_engine(f"duckdb:///{path}")
+    source = make_engine(f"duckdb:///{path}", read_only=True)
     parquet, csv = export_complaints(path, folder)
     rows = []
     for kind, file, target in (("Parquet", parquet, 500_000), ("CSV", csv, 200_000)):
