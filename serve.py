@@ -188,7 +188,7 @@ def limit_allocators(arenas: int = MALLOC_ARENAS) -> bool:
 
 def release_freed_memory() -> bool:
     """Hand the heap pages glibc kept after a big computation back to the system (malloc_trim);
-    whether it could (not on other C libraries).
+    whether any were handed back (never on other C libraries).
 
     Freed numpy arrays below glibc's mmap threshold stay in the heap, spread between live
     objects, where no later allocation of another size may reuse them: after a company profile
