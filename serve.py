@@ -18,7 +18,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -177,13 +177,10 @@ def limit_allocators(arenas: int = MALLOC_ARENAS) -> bool:
     at once, before any thread starts or polars loads; whether the arena cap applied (not on
     other C libraries, nor when MALLOC_ARENA_MAX is set already)."""
     os.environ.setdefault("_RJEM_MALLOC_CONF", POLARS_JEMALLOC)  # polars appends it to its own
-    if os.environ.get("MALLOC_ARENA_MAX") or not sys.platform.startswith("linux"):
+    if os.environ.get("MALLOC_ARENA_MAX"):
         return False
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        return bool(libc.mallopt(M_ARENA_MAX, arenas))
-    except (OSError, AttributeError):  # musl and others have no mallopt
-        return False
+    mallopt = _glibc("mallopt")
+    return mallopt is not None and bool(mallopt(M_ARENA_MAX, arenas))
 
 
 def release_freed_memory() -> bool:
@@ -195,12 +192,18 @@ def release_freed_memory() -> bool:
     at 10M complaints (eight quarters scored, an alerts run) ~70 MB, which the alerts page's
     scan then had to find anew.
     """
+    malloc_trim = _glibc("malloc_trim")
+    return malloc_trim is not None and bool(malloc_trim(0))
+
+
+def _glibc(function: str) -> Callable[..., int] | None:
+    """A function of glibc's malloc, or None (not Linux, or a C library without it, as musl)."""
     if not sys.platform.startswith("linux"):
-        return False
+        return None
     try:
-        return bool(ctypes.CDLL("libc.so.6").malloc_trim(0))
-    except (OSError, AttributeError):  # musl and others have no malloc_trim
-        return False
+        return getattr(ctypes.CDLL("libc.so.6"), function)
+    except (OSError, AttributeError):
+        return None
 
 
 def main(argv: list[str]) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import polars as pl
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Select, func, select
 
 from queries.aggregates import company_table
 from queries.bulk import fetch_frame
@@ -67,18 +67,16 @@ def week_counts(
     c = complaints.c
     columns = [c[key] for key in keys]
     bucket = period_start(c.received_date, "week").label("period_start")
-    schema = {**{key: pl.String() for key in keys}, **WEEK_COUNT_SCHEMA}
 
-    def counted(span: ComplaintFilter) -> pl.DataFrame:
-        query = (
+    def counted(span: ComplaintFilter) -> Select:
+        return (
             apply_filter(select(*columns, bucket, func.count().label("complaints")), span)
             .group_by(*columns, bucket)
             .order_by(*columns, bucket)
         )
-        with engine.connect() as connection:
-            return fetch_frame(connection, query, schema)
 
-    return in_spans(engine, complaint_filter, counted)
+    schema = {**{key: pl.String() for key in keys}, **WEEK_COUNT_SCHEMA}
+    return in_spans(engine, complaint_filter, counted, schema)
 
 
 def company_product_week_counts(engine: Engine, complaint_filter: ComplaintFilter) -> pl.DataFrame:
@@ -88,41 +86,41 @@ def company_product_week_counts(engine: Engine, complaint_filter: ComplaintFilte
     """
     c = complaints.c
     bucket = period_start(c.received_date, "week").label("period_start")
-    schema = {"company_id": pl.String(), "product": pl.String(), **WEEK_COUNT_SCHEMA}
 
-    def counted(span: ComplaintFilter) -> pl.DataFrame:
-        query = (
+    def counted(span: ComplaintFilter) -> Select:
+        return (
             apply_filter(
                 select(c.company_id, c.product, bucket, func.count().label("complaints")), span
             )
             .group_by(c.company_id, c.product, bucket)
             .order_by(c.product, bucket, c.company_id)
         )
-        with engine.connect() as connection:
-            return fetch_frame(connection, query, schema)
 
-    return in_spans(engine, complaint_filter, counted)
+    schema = {"company_id": pl.String(), "product": pl.String(), **WEEK_COUNT_SCHEMA}
+    return in_spans(engine, complaint_filter, counted, schema)
 
 
 def in_spans(
     engine: Engine,
     complaint_filter: ComplaintFilter,
-    counted: Callable[[ComplaintFilter], pl.DataFrame],
+    query: Callable[[ComplaintFilter], Select],
+    schema: dict[str, pl.DataType],
 ) -> pl.DataFrame:
-    """`counted` over the filter's dates span by span of SPAN_WEEKS weeks on an embedded
-    warehouse (its hash tables live in this process), in one go on a server; rows appended.
+    """The rows of `query` over the filter's dates, read span by span of SPAN_WEEKS weeks on an
+    embedded warehouse (its hash tables live in this process), in one go on a server.
 
     Spans break on Mondays, so no week is split between two of them.
     """
     start, end = complaint_filter.start, complaint_filter.end
-    if engine.dialect.name not in FILE_DIALECTS or start is None or end is None:
-        return counted(complaint_filter)
-    cuts = week_span_starts(start, end, SPAN_WEEKS)
-    spans = [
-        replace(complaint_filter, start=first, end=following - timedelta(days=1))
-        for first, following in zip(cuts, [*cuts[1:], end + timedelta(days=1)], strict=True)
-    ]
-    return pl.concat([counted(span) for span in spans])
+    spans = [complaint_filter]
+    if engine.dialect.name in FILE_DIALECTS and start is not None and end is not None:
+        cuts = week_span_starts(start, end, SPAN_WEEKS)
+        spans = [
+            replace(complaint_filter, start=first, end=following - timedelta(days=1))
+            for first, following in zip(cuts, [*cuts[1:], end + timedelta(days=1)], strict=True)
+        ]
+    with engine.connect() as connection:
+        return pl.concat([fetch_frame(connection, query(span), schema) for span in spans])
 
 
 def week_span_starts(start: date, end: date, span_weeks: int) -> list[date]:

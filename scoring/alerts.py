@@ -360,10 +360,11 @@ def widen_for_data_events(evidence: Evidence, scale: np.ndarray) -> None:
     of weeks with scale > 1 are computed and overwritten (the scan's own evidence: copies
     would be two more 60 MB matrices at 50K firms).
     """
-    weeks = np.flatnonzero(np.asarray(scale, dtype=float) > 1)
+    factor = np.asarray(scale, dtype=float)
+    weeks = np.flatnonzero(factor > 1)
     if weeks.size == 0:
         return
-    s = np.asarray(scale, dtype=float)[None, weeks]
+    s = factor[None, weeks]
     mu, size = evidence.expected[:, weeks], evidence.size[:, weeks]
     with np.errstate(divide="ignore", invalid="ignore"):
         variance = mu + mu * mu / size

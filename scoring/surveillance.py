@@ -356,7 +356,7 @@ def surveil(
         y=y,
         exposure=x,
         live=live,
-        cleaned=y.copy() if keep_cleaned else np.empty((n_series, ring)),
+        cleaned=np.empty((n_series, ring)),
         clipped=np.zeros((n_series, ring), dtype=bool),
         ring=ring,
         group=group,
@@ -375,9 +375,9 @@ def surveil(
         for t in range(n_weeks):
             h.group_exposure[:, t] = np.bincount(group, h.exposure_of(t), minlength=n_groups)
     for t in range(n_weeks):
-        if not keep_cleaned:
-            h.cleaned[:, t % ring] = y[:, t]
-            h.clipped[:, t % ring] = False
+        # Week t's column starts as its count (the ring's column may hold week t - ring's).
+        h.cleaned[:, t % ring] = y[:, t]
+        h.clipped[:, t % ring] = False
         _judge_week(h, t, settings, clean, lower_tail)
         cleaned = h.cleaned[:, t % ring]
         h.group_counts[:, t] = np.bincount(group, cleaned, minlength=n_groups)

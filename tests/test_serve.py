@@ -128,8 +128,6 @@ def test_warm_up_only_where_it_can_run(
 
 def _environ() -> dict[str, str]:
     """This process's environment without a warehouse or accounts store of its own."""
-    import os
-
     return {k: v for k, v in os.environ.items() if k not in ("RADAR_DB_URL", "RADAR_AUDIT_DB_URL")}
 
 
