@@ -16,6 +16,7 @@ from scoring.combine import NOTHING_TO_EXPLAIN, combine
 from scoring.config import FACTORS, ScoringConfig
 from scoring.counts import CURRENT_COUNTS, firm_counts_for
 from scoring.factors import (
+    _thousands,
     compute_factors,
     firm_counts,
     fit_priors,
@@ -426,6 +427,15 @@ def test_explanation_names_the_leading_factors_with_their_numbers() -> None:
     assert "미해결 75% (처리 완료 40건 중 30건), 다른 x 사업자 10%" in t_ko["explanation"]
     assert t_ko["tier_rule"] == "점수 0.75 이상, 민원 30건 이상"
     assert row(korean, "U0")["explanation"] == "동종 업계 수준을 넘는 요인 없음"
+
+
+def test_numbers_in_sentences_get_thousands_separators_as_python_writes_them() -> None:
+    rng = np.random.default_rng(7)
+    edges = [0, 0.49, 0.5, 1.5, 999, 999.5, 1000, 1001, 10_000, 100_000, 999_999, 1_000_000]
+    edges += [10**k + d for k in range(6, 15) for d in (-1, 0, 1)]
+    values = [float(v) for v in (*edges, *rng.lognormal(6, 5, 2_000).clip(0, 10**15 - 1))]
+    written = pl.DataFrame({"x": [*values, None]}).select(_thousands(pl.col("x")))["x"]
+    assert written.to_list() == [f"{round(v):,}" for v in values] + [None]
 
 
 def test_combine_rejects_an_unknown_language() -> None:
