@@ -290,14 +290,15 @@ def size_database(pg_url: str, size: str) -> str:
 def bench_postgres(size: str, path: Path, folder: Path, pg_url: str, repeat: int) -> list[Row]:
     """Full re-rank on PostgreSQL after ingesting the same complaints there (into the size's
     own database on that server)."""
-    source = make_engine(f"duckdb:///{path}")
+    source = make_engine(f"duckdb:///{path}", read_only=True)
     engine = make_engine(size_database(pg_url, size))
     if same_complaints(source, engine):
         note = "warehouse already loaded"
     else:
         parquet = folder / "complaints.parquet"
         if not parquet.exists():
-            source.dispose()  # DuckDB will not open a file read-only while it is open read-write
+            # DuckDB opens a file only once per process unless every opening has the same settings.
+            source.dispose()
             export_complaints(path, folder)
         with engine.begin() as connection:
             schema.metadata.drop_all(connection)
