@@ -64,6 +64,7 @@ def test_tiny_benchmark_loads_and_ranks_on_postgresql(
         status = bench.main(args)
         again = bench.main(args)  # the database now holds the same complaints: no reload
     finally:
+        # The bench names each size's database after it; the tiny one exists only for this test.
         admin = create_engine(postgres_server_url, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
             connection.execute(text('DROP DATABASE IF EXISTS "radar_bench_tiny" WITH (FORCE)'))
