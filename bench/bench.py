@@ -394,6 +394,7 @@ def bench_dashboard(size: str, path: Path, repeat: int) -> list[Row]:
                     lost += 1  # seen now and then, on main's dashboard too; pressed again
                 else:
                     times.append(rerun)
+            others, others_lost = list_interactions(page, max(repeat, 5))
             browser.close()
             memory = peak_rss_mb(server.pid)
         finally:
@@ -401,6 +402,7 @@ def bench_dashboard(size: str, path: Path, repeat: int) -> list[Row]:
             server.wait(timeout=30)
     totals = [r.total for r in times]
     p95 = percentile(totals, 0.95)
+    other_totals = [seconds for reruns in others.values() for seconds in reruns]
     parts = ", ".join(
         f"{name} {statistics.median(getattr(r, name) for r in times) * 1000:.0f}"
         for name in ("widget", "server", "browser")
@@ -432,8 +434,78 @@ def bench_dashboard(size: str, path: Path, repeat: int) -> list[Row]:
             f" median {statistics.median(totals) * 1000:.0f} ms;"
             f" median parts in ms: {parts}",
         ),
+        Row(
+            size,
+            "dashboard interaction p95 (filters, pages, search)",
+            f"{percentile(other_totals, 0.95) * 1000:.0f} ms" if other_totals else "-",
+            "<= 300 ms",
+            "; ".join(
+                f"{kind} x{len(reruns)}: median {statistics.median(reruns) * 1000:.0f},"
+                f" max {max(reruns) * 1000:.0f} ms"
+                for kind, reruns in others.items()
+            )
+            + f" ({others_lost} actions without a rerun, repeated)",
+        ),
         Row(size, "dashboard peak memory", f"{memory:,.0f} MB", "<= 1,500 MB", "server VmHWM"),
     ]
+
+
+def list_interactions(page, rounds: int) -> tuple[dict[str, list[float]], int]:  # noqa: ANN001
+    """Seconds of each rerun a user causes in the target list besides the weights, by kind:
+    showing every tier, then paging, picking an industry and back, and searching by name and
+    clearing it, `rounds` times each; and how many actions the browser lost.
+
+    An action after which no rerun started within RERUN_WAIT_SECONDS was lost (as the slider's
+    key presses are now and then) and is done again; one whose rerun was still going then
+    counts as taking RERUN_WAIT_SECONDS.
+    """
+    reruns: dict[str, list[float]] = {}
+    lost = 0
+
+    def timed(kind: str, prepare: Callable[[], Callable[[], object]]) -> None:
+        nonlocal lost
+        for _ in range(3):
+            rerun = rerun_seconds(page, prepare())
+            if rerun is not None or page.evaluate(SCRIPT_STATE) == "running":
+                reruns.setdefault(kind, []).append(rerun.total if rerun else RERUN_WAIT_SECONDS)
+                return
+            lost += 1
+            page.keyboard.press("Escape")  # a drop-down left open
+
+    def choose(label: str, nth: int | None = None) -> Callable[[], Callable[[], object]]:
+        """Opening a drop-down, then the click on its nth option or the first one not chosen."""
+
+        def prepare() -> Callable[[], object]:
+            box = page.get_by_role("combobox", name=label)
+            box.click()
+            # Its own list: another drop-down's may still be on the page, closing.
+            listbox = page.locator(f'[id="{box.get_attribute("aria-controls")}"]')
+            options = listbox.get_by_role("option")
+            option = (
+                options.nth(nth)
+                if nth is not None
+                else options.and_(page.locator('[aria-selected="false"]')).first
+            )
+            option.wait_for()
+            return option.click
+
+        return prepare
+
+    timed("every tier", choose("Tier", 0))  # the only tier not chosen by default: none
+    page.keyboard.press("Escape")
+    pages = page.get_by_role("combobox", name="Rows shown")
+    search = page.get_by_role("textbox", name="Find a firm (name or id)")
+    for k in range(rounds):
+        if pages.count():  # only past one page of rows
+            timed("page", choose("Rows shown"))
+        timed("industry", choose("Industry", 1 + k if k % 2 == 0 else 0))  # 0: any industry
+
+        def find(text: str = "Co" if k % 2 == 0 else "") -> None:
+            search.fill(text)
+            search.press("Enter")
+
+        timed("search", lambda find=find: find)
+    return reruns, lost
 
 
 def bench_profile(size: str, path: Path) -> list[Row]:
@@ -652,15 +724,23 @@ class Rerun:
     browser: float
 
 
+SCRIPT_STATE = """() => document.querySelector('[data-testid="stApp"]')
+  .getAttribute("data-test-script-state")"""
+RERUN_WAIT_SECONDS = 30.0
+
+
 def rerun_seconds(page, action: Callable[[], object]) -> Rerun | None:  # noqa: ANN001
     """Seconds from `action` until the rerun it causes has finished, timed inside the browser;
-    None when no rerun finished within 30 s (a key press the slider never received)."""
+    None when no rerun finished within RERUN_WAIT_SECONDS (a key press the slider never
+    received)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     page.evaluate(WATCH_RERUN)
     action()
     try:
-        page.wait_for_function("() => window.radarBench.done !== null", timeout=30_000)
+        page.wait_for_function(
+            "() => window.radarBench.done !== null", timeout=RERUN_WAIT_SECONDS * 1000
+        )
     except PlaywrightTimeout:
         return None
     return Rerun(*page.evaluate(RERUN_PARTS))

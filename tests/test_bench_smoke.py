@@ -22,6 +22,7 @@ MEASURES = (
     "dashboard first render (target list)",
     "dashboard render, new session",
     "dashboard interaction p95 (weight slider)",
+    "dashboard interaction p95 (filters, pages, search)",
     "dashboard peak memory",
     "company profile: header",
     "company profile: down to recent complaints",
@@ -52,6 +53,8 @@ def test_tiny_benchmark_prints_every_measure(
     assert [line.split(" | ")[1] for line in table] == list(MEASURES)
     # The baseline and the product rank the same firms in the same order.
     assert "same order: True" in out
+    # Filters and the search were used, each rerun timed (a tiny list has one page only).
+    assert "industry x5:" in out and "search x5:" in out
 
 
 def test_tiny_benchmark_loads_and_ranks_on_postgresql(
