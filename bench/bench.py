@@ -455,9 +455,9 @@ def list_interactions(page, rounds: int) -> tuple[dict[str, list[float]], int]: 
     showing every tier, then paging, picking an industry and back, and searching by name and
     clearing it, `rounds` times each; and how many actions the browser lost.
 
-    An action after which no rerun started within RERUN_WAIT_SECONDS was lost (as the slider's
-    key presses are now and then) and is done again; one whose rerun was still going then
-    counts as taking RERUN_WAIT_SECONDS.
+    An action after which no rerun finished within RERUN_WAIT_SECONDS and none is running was
+    lost by the browser (as the slider's key presses are now and then) and is done again, at
+    most twice more; one whose rerun was still going then counts as taking RERUN_WAIT_SECONDS.
     """
     reruns: dict[str, list[float]] = {}
     lost = 0
@@ -504,7 +504,7 @@ def list_interactions(page, rounds: int) -> tuple[dict[str, list[float]], int]: 
             search.fill(text)
             search.press("Enter")
 
-        timed("search", lambda find=find: find)
+        timed("search", lambda find=find: find)  # nothing to open first
     return reruns, lost
 
 
