@@ -10,6 +10,7 @@ window is a run of adjacent segments. No per-window scan of the monthly rows, no
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
@@ -65,10 +66,10 @@ def firm_counts_for(
     columns: dict[str, np.ndarray] = {}
     for k, per_set in enumerate(ranges):
         for name, column in _SUMMED.items():
-            values = _range_sum(totals[column], bounds, per_set[name])
+            values = totals[column].over(*_segment_span(bounds, per_set[name]))
             # Weighted bincounts add in float64, exact for whole numbers below 2**53.
             columns[f"{k}:{name}"] = values if name == "amount_sum" else np.rint(values)
-        columns[f"{k}:{_ROWS}"] = _range_sum(totals[_ROWS], bounds, per_set["seen"])
+        columns[f"{k}:{_ROWS}"] = totals[_ROWS].over(*_segment_span(bounds, per_set["seen"]))
     firms = _with_companies(listed, pl.DataFrame({"company_id": firm_ids, **columns}))
     return [
         firms.filter(pl.col(_LISTED) | (pl.col(f"{k}:{_ROWS}") > 0)).select(
@@ -136,38 +137,60 @@ def _segment_bounds(ranges: Sequence[DateRange]) -> np.ndarray:
     return np.array([(day - EPOCH).days for day in range_edges(ranges)], dtype=np.int64)
 
 
+@dataclass(frozen=True)
+class SegmentTotals:
+    """One monthly column's totals: a firm x segment matrix holding only the segments some window
+    reads (`kept`), and each segment's column in it (-1 where it was not summed)."""
+
+    kept: np.ndarray
+    column_of: np.ndarray
+
+    def over(self, first: int, after: int) -> np.ndarray:
+        """Each firm's total over segments first..after-1."""
+        columns = self.column_of[first:after]
+        if columns.size == 0:
+            return np.zeros(self.kept.shape[0])
+        if (columns < 0).any():
+            raise ValueError("a window reads segments whose totals were not summed")
+        return self.kept[:, columns[0] : columns[-1] + 1].sum(axis=1)
+
+
 def segment_totals(
     months: pl.DataFrame,
     firm: np.ndarray,
     firms: int,
     bounds: np.ndarray,
     needed: dict[str, np.ndarray] | None = None,
-) -> dict[str, np.ndarray]:
-    """Per monthly column, a firm x segment matrix of totals (`firm`: each row's firm index).
+) -> dict[str, SegmentTotals]:
+    """Per monthly column, its firm x segment totals (`firm`: each row's firm index).
 
     Segment j holds the months with exactly j bounds on or before their first day. With
     `needed` (column -> which segments are read), a column is summed over the rows of those
-    segments only and is 0 elsewhere: status counts are read for three quarters out of five
-    years, so most rows need only their complaints added.
+    segments only, into a matrix of those segments only: status counts are read for three
+    quarters out of five years, so most rows need only their complaints added, and the status
+    matrices are a third of the size (at 50,000 firms, ~30 MB less memory to fault in per run).
     """
     day = months["period_start"].to_physical().to_numpy().astype(np.int64)
     width = bounds.size + 1
     segment = np.searchsorted(bounds, day, side="right")
-    cell = firm * width + segment
-    size = firms * width
-    rows_of: dict[bytes, np.ndarray | slice] = {}
-    totals: dict[str, np.ndarray] = {}
-    for column in {*_SUMMED.values()}:
-        wanted = None if needed is None else needed[column]
-        key = b"" if wanted is None or wanted.all() else wanted.tobytes()
-        if key not in rows_of:
-            rows_of[key] = slice(None) if not key else np.flatnonzero(wanted[segment])
-        rows = rows_of[key]
-        values = months[column].to_numpy()
-        totals[column] = np.bincount(cell[rows], weights=values[rows], minlength=size).reshape(
-            -1, width
-        )
-    totals[_ROWS] = np.bincount(cell, minlength=size).reshape(-1, width)
+    every = np.ones(width, dtype=bool)
+    # Per set of wanted segments: the rows in them, each row's cell and each segment's column.
+    layouts: dict[bytes, tuple[np.ndarray | slice, np.ndarray, np.ndarray]] = {}
+    totals: dict[str, SegmentTotals] = {}
+    for column in sorted({*_SUMMED.values()}):
+        wanted = every if needed is None else needed[column]
+        kept = int(wanted.sum())
+        key = wanted.tobytes()
+        if key not in layouts:
+            column_of = np.where(wanted, np.cumsum(wanted) - 1, -1)
+            rows = slice(None) if kept == width else np.flatnonzero(wanted[segment])
+            layouts[key] = (rows, firm[rows] * kept + column_of[segment[rows]], column_of)
+        rows, cell, column_of = layouts[key]
+        values = months[column].to_numpy()[rows]
+        matrix = np.bincount(cell, weights=values, minlength=firms * kept).reshape(firms, kept)
+        totals[column] = SegmentTotals(matrix, column_of)
+    rows_per_cell = np.bincount(firm * width + segment, minlength=firms * width)
+    totals[_ROWS] = SegmentTotals(rows_per_cell.reshape(firms, width), np.arange(width))
     return totals
 
 
@@ -182,12 +205,6 @@ def _needed_segments(
             first, after = _segment_span(bounds, per_set[name])
             needed[column][first:after] = True
     return needed
-
-
-def _range_sum(totals: np.ndarray, bounds: np.ndarray, date_range: DateRange) -> np.ndarray:
-    """Each firm's total over the segments that make up an inclusive date range."""
-    first, after = _segment_span(bounds, date_range)
-    return totals[:, first:after].sum(axis=1)
 
 
 def _segment_span(bounds: np.ndarray, date_range: DateRange) -> tuple[int, int]:
