@@ -54,7 +54,7 @@ def test_summing_only_the_segments_read_gives_the_same_window_sums(seed: int) ->
             np.testing.assert_array_equal(
                 kept[column].over(first, after), every[column].over(first, after)
             )
-        assert kept[column].kept.shape == (FIRMS, int(wanted.sum()))
+        assert kept[column].kept.shape == (int(wanted.sum()), FIRMS)
     # The quarters' sums are the rows' own sums (not just equal to the other layout's).
     in_quarters = months.with_columns(firm=firm).filter(
         pl.col("period_start").is_between(date(2026, 1, 1), date(2026, 6, 30))
