@@ -3,7 +3,7 @@
 A score needs each firm's counts over a handful of windows (the current quarter, its baselines,
 the trailing year, everything before) for the as-of date and for the two baseline quarters the
 priors are fitted on. The window bounds cut the calendar into a few segments; every monthly row
-falls in one, so one weighted bincount per count column gives firm x segment totals, and every
+falls in one, so one weighted bincount per count column gives segment x firm totals, and every
 window is a run of adjacent segments. No per-window scan of the monthly rows, no string grouping.
 """
 
