@@ -12,6 +12,7 @@ the same data in the same process. It times things; it asserts nothing.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import resource
 import shutil
@@ -386,14 +387,18 @@ def bench_dashboard(size: str, path: Path, repeat: int) -> list[Row]:
             ).first.click()
             slider = page.locator('[data-testid="stSlider"] input[type="range"]').first
             moves, lost = max(repeat, 5) * 2, 0
-            while len(times) < moves and lost < moves:
-                slider.focus()
+            while len(times) < moves:
                 key = "ArrowRight" if len(times) % 2 == 0 else "ArrowLeft"
-                rerun = rerun_seconds(page, lambda key=key: slider.press(key))
+
+                def press(key: str = key) -> Callable[[], object]:
+                    slider.focus()
+                    return lambda: slider.press(key)
+
+                rerun, missed = retried_rerun(page, press)
+                lost += missed
                 if rerun is None:
-                    lost += 1  # seen now and then, on main's dashboard too; pressed again
-                else:
-                    times.append(rerun)
+                    break
+                times.append(rerun)
             others, others_lost = list_interactions(page, max(repeat, 5))
             browser.close()
             memory = peak_rss_mb(server.pid)
@@ -404,8 +409,7 @@ def bench_dashboard(size: str, path: Path, repeat: int) -> list[Row]:
     p95 = percentile(totals, 0.95)
     other_totals = [seconds for reruns in others.values() for seconds in reruns]
     parts = ", ".join(
-        f"{name} {statistics.median(getattr(r, name) for r in times) * 1000:.0f}"
-        for name in ("widget", "server", "browser")
+        f"{name} {median_part(times, name) * 1000:.0f}" for name in ("widget", "server", "browser")
     )
     return [
         Row(
@@ -455,22 +459,17 @@ def list_interactions(page, rounds: int) -> tuple[dict[str, list[float]], int]: 
     showing every tier, then paging, picking an industry and back, and searching by name and
     clearing it, `rounds` times each; and how many actions the browser lost.
 
-    An action after which no rerun finished within RERUN_WAIT_SECONDS and none is running was
-    lost by the browser (as the slider's key presses are now and then) and is done again, at
-    most twice more; one whose rerun was still going then counts as taking RERUN_WAIT_SECONDS.
+    An action the browser lost is done again (see `retried_rerun`).
     """
     reruns: dict[str, list[float]] = {}
     lost = 0
 
     def timed(kind: str, prepare: Callable[[], Callable[[], object]]) -> None:
         nonlocal lost
-        for _ in range(3):
-            rerun = rerun_seconds(page, prepare())
-            if rerun is not None or page.evaluate(SCRIPT_STATE) == "running":
-                reruns.setdefault(kind, []).append(rerun.total if rerun else RERUN_WAIT_SECONDS)
-                return
-            lost += 1
-            page.keyboard.press("Escape")  # a drop-down left open
+        rerun, missed = retried_rerun(page, prepare)
+        lost += missed
+        if rerun is not None:
+            reruns.setdefault(kind, []).append(rerun.total)
 
     def choose(label: str, nth: int | None = None) -> Callable[[], Callable[[], object]]:
         """Opening a drop-down, then the click on its nth option or the first one not chosen."""
@@ -727,6 +726,35 @@ class Rerun:
 SCRIPT_STATE = """() => document.querySelector('[data-testid="stApp"]')
   .getAttribute("data-test-script-state")"""
 RERUN_WAIT_SECONDS = 30.0
+
+
+def retried_rerun(  # noqa: ANN001
+    page, prepare: Callable[[], Callable[[], object]], attempts: int = 3
+) -> tuple[Rerun | None, int]:
+    """The rerun an action causes, and how many times the browser lost the action first.
+
+    `prepare` readies the action (focuses a slider, opens a drop-down) and returns it. When no
+    rerun finished within RERUN_WAIT_SECONDS and none is running, the browser lost the action
+    (seen now and then, on key presses and drop-downs alike, on main's dashboard too) and it is
+    done again, `attempts` times in all; None when every attempt was lost. A rerun still going
+    then counts as taking RERUN_WAIT_SECONDS, its parts unknown (NaN).
+    """
+    lost = 0
+    for _ in range(attempts):
+        rerun = rerun_seconds(page, prepare())
+        if rerun is not None:
+            return rerun, lost
+        if page.evaluate(SCRIPT_STATE) == "running":
+            return Rerun(RERUN_WAIT_SECONDS, math.nan, math.nan, math.nan), lost
+        lost += 1
+        page.keyboard.press("Escape")  # a drop-down left open
+    return None, lost
+
+
+def median_part(reruns: list[Rerun], part: str) -> float:
+    """The median of one part (widget, server, browser) over the reruns whose parts are known."""
+    known = [getattr(r, part) for r in reruns if math.isfinite(getattr(r, part))]
+    return statistics.median(known) if known else math.nan
 
 
 def rerun_seconds(page, action: Callable[[], object]) -> Rerun | None:  # noqa: ANN001
