@@ -26,7 +26,7 @@ from pages.common import (
     warehouse_url,
     weight_values,
 )
-from pages.widgets import COMPANY_PAGE
+from pages.widgets import COMPANY_PAGE, selected_company
 from queries.filters import ComplaintFilter
 from scoring.combine import LEAD_COLUMNS
 from scoring.config import FACTORS
@@ -36,6 +36,7 @@ from scoring.summaries import TIERS
 from scoring.windows import Windows, scoring_windows
 
 TABLE_KEY = "targets.table"
+SHOWN_IDS_KEY = "targets.shown_ids"  # the grid's company ids, in the order it was sent
 FILTER_PREFIX = "targets.filter."
 PAGE_KEY = "targets.page"
 PAGE_ROWS = 250
@@ -185,6 +186,21 @@ def column_config(top_score: float) -> dict[str, object]:
     return config
 
 
+def open_selected_profile(quarter: Quarter) -> None:
+    """Go to the profile of the firm selected in the grid, if any.
+
+    Checked before the list is drawn: the page is being left, and redrawing its sliders,
+    filters and grid first would add their time to opening the profile.
+    """
+    company_id = selected_company(
+        st.session_state.get(TABLE_KEY), st.session_state.get(SHOWN_IDS_KEY, [])
+    )
+    if company_id is not None:
+        st.switch_page(
+            f"pages/{COMPANY_PAGE}.py", query_params={"id": company_id, "quarter": quarter.label}
+        )
+
+
 @st.fragment
 def target_list(quarter: Quarter, windows: Windows) -> None:
     """Weights, filters, one page of the ranked list, row selection and downloads."""
@@ -192,6 +208,8 @@ def target_list(quarter: Quarter, windows: Windows) -> None:
     if user is None or not allows(user.role, "viewer"):
         st.rerun()  # signed out or demoted meanwhile: the full run shows why
     can_open_profiles = allows(user.role, "analyst")
+    if can_open_profiles:
+        open_selected_profile(quarter)
     weight_sliders()
     ranked = ranking_for(url, as_of, weight_values())
     shown = filtered(ranked, windows)
@@ -214,7 +232,7 @@ def target_list(quarter: Quarter, windows: Windows) -> None:
     )
     if can_open_profiles:
         st.caption(t("targets.select_hint"))
-    event = st.dataframe(
+    st.dataframe(
         # As Arrow, which Streamlit sends as is: a polars frame goes through pandas first,
         # ~10-50 ms of every slider move. The oldest Arrow layout, which every grid can read.
         display.to_arrow(compat_level=pl.CompatLevel.oldest()),
@@ -225,12 +243,8 @@ def target_list(quarter: Quarter, windows: Windows) -> None:
         column_config=column_config(max(float(ranked["score"].max() or 0.0), 1e-9)),
         height=560,
     )
-    selected_rows = event.selection.rows if can_open_profiles and event is not None else []
-    if selected_rows:
-        company_id = display["company_id"][selected_rows[0]]
-        st.switch_page(
-            f"pages/{COMPANY_PAGE}.py", query_params={"id": company_id, "quarter": quarter.label}
-        )
+    # What a selection refers to: the next run reads it before drawing anything.
+    st.session_state[SHOWN_IDS_KEY] = display["company_id"].to_list()
 
     if not may(user.role, "export"):
         st.caption(t("export.needs_role"))

@@ -30,6 +30,15 @@ def profile_links(frame: pl.DataFrame, quarter: Quarter) -> pl.DataFrame:
     )
 
 
+def selected_company(table_state: object, shown_ids: list[str]) -> str | None:
+    """The company id of the grid row selected in `table_state` (a dataframe's session state),
+    given the ids in the order the grid was sent; None when no row, or an unknown one, is."""
+    if not isinstance(table_state, dict):
+        return None
+    rows = table_state.get("selection", {}).get("rows", [])
+    return shown_ids[rows[0]] if rows and 0 <= rows[0] < len(shown_ids) else None
+
+
 def profile_link_column() -> st.column_config.LinkColumn:
     """A column of profile links that shows the company id as the link text."""
     return st.column_config.LinkColumn(

@@ -32,6 +32,7 @@ from scoring.factors import compute_factors
 from scoring.groups import listed_groups, rank_groups
 from scoring.network import build_graph, drawing, neighbourhood
 from scoring.quarters import last_full_quarter
+from scoring.summaries import TIERS
 from tests.conftest import require
 from tests.signin import PASSWORD, ensure_account
 
@@ -287,6 +288,37 @@ def test_select_a_firm_on_the_target_list_opens_its_profile(server, sample, page
     assert heading(page) == top["name"]
     assert metric(page, "Tier") == top["tier"]
     screenshot(page, "company_profile", for_docs=True)
+
+
+def test_a_firm_found_by_search_opens_its_profile(server, sample, page) -> None:
+    """The row clicked is the firm shown in it after a search, not the firm that row held
+    before: opening a profile reads the ids of the grid as it was last drawn."""
+    ranked: pl.DataFrame = sample["ranked"]  # type: ignore[assignment]
+    listed = ranked.filter(pl.col("tier").is_in(list(TIERS[:3])))  # the list's default tiers
+    names = [name.lower() for name in ranked["name"]]
+    ids = [company_id.lower() for company_id in ranked["company_id"]]
+    # The lowest-ranked listed firm whose name matches no other firm's name or id.
+    firm = next(
+        row
+        for row in reversed(listed.rows(named=True))
+        if sum(row["name"].lower() in text for text in names + ids) == 1
+    )
+    assert firm["rank"] > 1
+    open_signed_in(page, f"{server}/targets", '[data-testid="stDataFrame"]')
+    search = page.get_by_role("textbox", name="Find a firm (name or id)")
+    search.fill(firm["name"])
+    search.press("Enter")
+    page.get_by_text(f"1 of {ranked.height:,} firms").wait_for(timeout=60_000)
+    settle(page, '[data-testid="stDataFrame"]')
+
+    grid = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+    assert grid is not None
+    page.mouse.click(grid["x"] + 14, grid["y"] + 35 + 17)
+    page.wait_for_url("**/company?**", timeout=60_000)
+    settle(page, '[data-testid="stMetricValue"]')
+    assert f"id={firm['company_id']}" in page.url
+    assert heading(page) == firm["name"]
+    assert metric(page, "Rank") == f"{firm['rank']:,} of {ranked.height:,}"
 
 
 def test_a_deep_link_opens_the_same_profile(server, sample, page) -> None:

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pages.common import plain
+from pages.widgets import selected_company
 from queries import aggregates
 from queries.scoring_inputs import fetch_scoring_inputs
 from queries.warehouse import make_engine
@@ -330,3 +331,13 @@ def test_profile_timeline_marks_the_firms_surge_alerts_once_they_are_computed(
     assert not korean.exception
     assert _timeline_alert_spans(korean) == expected
     assert any(HANGUL.search(s.value) for s in korean.subheader)
+
+
+def test_the_selected_grid_row_names_the_firm_the_grid_showed_in_it() -> None:
+    shown = ["C00050", "C00204", "C00007"]
+    assert selected_company({"selection": {"rows": [1], "columns": []}}, shown) == "C00204"
+    assert selected_company({"selection": {"rows": [], "columns": []}}, shown) is None
+    # A row the grid no longer has, or no grid state at all, opens nothing.
+    assert selected_company({"selection": {"rows": [3]}}, shown) is None
+    assert selected_company({"selection": {"rows": [0]}}, []) is None
+    assert selected_company(None, shown) is None
