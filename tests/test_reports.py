@@ -335,3 +335,44 @@ def test_report_text_has_both_languages_and_the_dashboard_labels() -> None:
 
 def test_parse_quarter_rejects_what_the_cli_rejects() -> None:
     assert parse_quarter("2025q2").label == "2025Q2"
+
+
+def _report_figures(engine, quarter) -> dict[str, object]:  # noqa: ANN001
+    """What both reports show for a warehouse, as plain values that can be compared."""
+    source = WarehouseSource(engine, load_config())
+    quarterly = quarterly_report(source, quarter, prepared=date(2026, 11, 1))
+    top = quarterly.targets["company_id"][0]
+    firm = firm_report(source, top, quarter, prepared=date(2026, 11, 1))
+    rounded = {
+        name: round(value, 9) if isinstance(value, float) else value
+        for name, value in firm.figures.items()
+    }
+    return {
+        "headline": quarterly.headline,
+        "by_quarter": quarterly.complaints_by_quarter.rows(),
+        "weekly": quarterly.weekly.rows(),
+        "industries": quarterly.industries.select(pl.selectors.by_dtype(pl.String, pl.Int64))
+        .sort(pl.all())
+        .rows(),
+        "targets": quarterly.targets.select("company_id", "tier", pl.col("score").round(6)).rows(),
+        "departures": quarterly.departures.rows(),
+        "firm": (firm.company_id, rounded, firm.compare, firm.peer_firms),
+        "firm_timeline": firm.timeline.select("period_start", "complaints").rows(),
+        "firm_breakdowns": [
+            frame.select(pl.selectors.by_dtype(pl.String, pl.Int64)).sort(pl.all()).rows()
+            for frame in (firm.products, firm.issues, firm.response)
+        ],
+    }
+
+
+def test_reports_say_the_same_on_every_warehouse_engine(any_engine, tmp_path: Path) -> None:
+    """The quarterly and firm reports read the warehouse through its own SQL dialect; SQLite
+    and PostgreSQL must give the figures DuckDB gives for the same complaints."""
+    reference = make_engine(f"duckdb:///{tmp_path / 'reference.duckdb'}")
+    for engine in (reference, any_engine):
+        generate_warehouse(engine, companies=150, complaints=20_000, seed=23)
+    quarter = last_full_quarter(aggregates.warehouse_summary(reference)["last_received"])
+    expected = _report_figures(reference, quarter)
+    reference.dispose()
+    assert expected["targets"], "the sample has no targets to compare"
+    assert _report_figures(any_engine, quarter) == expected
