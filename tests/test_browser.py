@@ -253,6 +253,16 @@ def open_signed_in(page, url: str, ready: str = READY) -> None:  # noqa: ANN001
     settle(page, ready)
 
 
+def open_first_row(page) -> None:  # noqa: ANN001
+    """Select the target list's first row, which opens that firm's profile, and wait for it."""
+    grid = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+    assert grid is not None
+    # The row-selection checkbox of the first data row: left edge, one header row down.
+    page.mouse.click(grid["x"] + 14, grid["y"] + 35 + 17)
+    page.wait_for_url("**/company?**", timeout=60_000)
+    settle(page, '[data-testid="stMetricValue"]')
+
+
 def heading(page) -> str:  # noqa: ANN001
     """The page's main heading text."""
     return page.locator("h2").first.inner_text().strip()
@@ -276,12 +286,7 @@ def test_select_a_firm_on_the_target_list_opens_its_profile(server, sample, page
     assert heading(page) == f"Target list: {sample['quarter'].label}"
     screenshot(page, "target_list", for_docs=True)
 
-    grid = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
-    assert grid is not None
-    # The row-selection checkbox of the first data row: left edge, one header row down.
-    page.mouse.click(grid["x"] + 14, grid["y"] + 35 + 17)
-    page.wait_for_url("**/company?**", timeout=60_000)
-    settle(page, '[data-testid="stMetricValue"]')
+    open_first_row(page)
 
     top = sample["ranked"].row(0, named=True)
     assert f"id={top['company_id']}" in page.url
@@ -311,11 +316,7 @@ def test_a_firm_found_by_search_opens_its_profile(server, sample, page) -> None:
     page.get_by_text(f"1 of {ranked.height:,} firms").wait_for(timeout=60_000)
     settle(page, '[data-testid="stDataFrame"]')
 
-    grid = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
-    assert grid is not None
-    page.mouse.click(grid["x"] + 14, grid["y"] + 35 + 17)
-    page.wait_for_url("**/company?**", timeout=60_000)
-    settle(page, '[data-testid="stMetricValue"]')
+    open_first_row(page)
     assert f"id={firm['company_id']}" in page.url
     assert heading(page) == firm["name"]
     assert metric(page, "Rank") == f"{firm['rank']:,} of {ranked.height:,}"

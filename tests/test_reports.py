@@ -31,7 +31,7 @@ from sample_data.load import generate_warehouse
 from scoring.combine import combine
 from scoring.config import load_config
 from scoring.factors import compute_factors
-from scoring.quarters import last_full_quarter, parse_quarter
+from scoring.quarters import Quarter, last_full_quarter, parse_quarter
 from scoring.summaries import headline, industry_table
 from tests.conftest import require
 from tests.test_ingest import run_cli
@@ -365,14 +365,24 @@ def _report_figures(engine, quarter) -> dict[str, object]:  # noqa: ANN001
     }
 
 
-def test_reports_say_the_same_on_every_warehouse_engine(any_engine, tmp_path: Path) -> None:
+ENGINE_SAMPLE = {"companies": 150, "complaints": 20_000, "seed": 23}
+
+
+@pytest.fixture(scope="module")
+def duckdb_figures(tmp_path_factory: pytest.TempPathFactory) -> tuple[Quarter, dict[str, object]]:
+    """The reports' figures on a DuckDB warehouse of ENGINE_SAMPLE, and their quarter."""
+    reference = make_engine(f"duckdb:///{tmp_path_factory.mktemp('engines') / 'ref.duckdb'}")
+    generate_warehouse(reference, **ENGINE_SAMPLE)
+    quarter = last_full_quarter(aggregates.warehouse_summary(reference)["last_received"])
+    figures = _report_figures(reference, quarter)
+    reference.dispose()
+    return quarter, figures
+
+
+def test_reports_say_the_same_on_every_warehouse_engine(any_engine, duckdb_figures) -> None:
     """The quarterly and firm reports read the warehouse through its own SQL dialect; SQLite
     and PostgreSQL must give the figures DuckDB gives for the same complaints."""
-    reference = make_engine(f"duckdb:///{tmp_path / 'reference.duckdb'}")
-    for engine in (reference, any_engine):
-        generate_warehouse(engine, companies=150, complaints=20_000, seed=23)
-    quarter = last_full_quarter(aggregates.warehouse_summary(reference)["last_received"])
-    expected = _report_figures(reference, quarter)
-    reference.dispose()
+    quarter, expected = duckdb_figures
     assert expected["targets"], "the sample has no targets to compare"
+    generate_warehouse(any_engine, **ENGINE_SAMPLE)
     assert _report_figures(any_engine, quarter) == expected
