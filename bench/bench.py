@@ -660,13 +660,50 @@ ALERTS_DONE = """() => {
 }"""
 
 
+# Streamlit's ForwardMsg field `script_finished` (6) and the statuses of a run that finished
+# (FINISHED_SUCCESSFULLY 0, FINISHED_FRAGMENT_RUN_SUCCESSFULLY 3), from streamlit/proto.
 WATCH_SOCKET = """(() => {
   const Native = window.WebSocket;
   window.radarSocket = {sent: [], received: []};
+  // Whether a ForwardMsg (protobuf bytes) says a run finished: its top-level fields are read
+  // until field 6, skipping the others by their wire type.
+  const finishesRun = (data) => {
+    if (!(data instanceof ArrayBuffer)) return false;
+    const bytes = new Uint8Array(data);
+    let i = 0;
+    const varint = () => {
+      let value = 0, shift = 0, byte;
+      do { byte = bytes[i++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; }
+      while (byte & 0x80 && i < bytes.length);
+      return value;
+    };
+    while (i < bytes.length) {
+      const tag = varint(), field = Math.floor(tag / 8), wire = tag % 8;
+      if (field === 6 && wire === 0) return [0, 3].includes(varint());
+      if (wire === 0) varint();
+      else if (wire === 2) { const length = varint(); i += length; }  // not i += varint()
+      else if (wire === 1) i += 8;
+      else if (wire === 5) i += 4;
+      else return false;
+    }
+    return false;
+  };
   window.WebSocket = class extends Native {
     constructor(...args) {
       super(...args);
-      this.addEventListener("message", () => window.radarSocket.received.push(performance.now()));
+      this.addEventListener("message", (event) => {
+        const at = performance.now();
+        window.radarSocket.received.push(at);
+        const bench = window.radarBench;
+        if (!bench || bench.done !== null || at < bench.start) return;
+        const asked = window.radarSocket.sent.some(t => t >= bench.start);
+        if (!asked || !finishesRun(event.data)) return;
+        // React may draw a quick rerun's start and end in one frame, so the app's script state
+        // is never seen "running"; then the rerun ends with the frame after this message.
+        requestAnimationFrame(() => setTimeout(() => {
+          if (bench.done === null) bench.done = performance.now();
+        }));
+      });
     }
     send(data) {
       window.radarSocket.sent.push(performance.now());
@@ -735,8 +772,9 @@ def retried_rerun(  # noqa: ANN001
 
     `prepare` readies the action (focuses a slider, opens a drop-down) and returns it. When no
     rerun finished within RERUN_WAIT_SECONDS and none is running, the browser lost the action
-    (seen now and then, on key presses and drop-downs alike, on main's dashboard too) and it is
-    done again, `attempts` times in all; None when every attempt was lost. A rerun still going
+    and it is done again, `attempts` times in all; None when every attempt was lost. (Most
+    "lost" actions were quick reruns whose running state React never drew; rerun_seconds now
+    sees those by their script_finished message.) A rerun still going
     then counts as taking RERUN_WAIT_SECONDS, its parts unknown (NaN).
     """
     lost = 0
@@ -758,9 +796,10 @@ def median_part(reruns: list[Rerun], part: str) -> float:
 
 
 def rerun_seconds(page, action: Callable[[], object]) -> Rerun | None:  # noqa: ANN001
-    """Seconds from `action` until the rerun it causes has finished, timed inside the browser;
-    None when no rerun finished within RERUN_WAIT_SECONDS (a key press the slider never
-    received)."""
+    """Seconds from `action` until the rerun it causes has finished, timed inside the browser:
+    until the app's script state leaves "running", or (a quick rerun React drew in one frame)
+    the frame after the run's script_finished message (WATCH_SOCKET). None when no rerun
+    finished within RERUN_WAIT_SECONDS (a key press the slider never received)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     page.evaluate(WATCH_RERUN)
