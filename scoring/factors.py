@@ -11,7 +11,7 @@ conservative estimate of how far the firm is above its peers. Points are capped 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -75,8 +75,7 @@ def compute_factors(
         inputs.companies, inputs.monthly, [windows, *baselines]
     )
     firms = peer_frame(inputs, windows, config, counts=counts)
-    calibration = pl.concat([prepared(frame) for frame in baseline_counts])
-    priors = fit_priors(calibration, firms)
+    priors = fit_priors(baseline_counts, firms)
     actions = prior_actions(
         inputs.enforcement, successor_closure(inputs.relations), inputs.as_of, config.repeat_years
     )
@@ -191,25 +190,49 @@ class Priors:
 MIN_CALIBRATION_FIRMS = 3
 
 
-def fit_priors(calibration: pl.DataFrame, current: pl.DataFrame) -> Priors:
-    """Fit the priors on the baseline quarters (firm x quarter rows from `prepared`).
+def fit_priors(baselines: Sequence[pl.DataFrame], current: pl.DataFrame) -> Priors:
+    """Fit the priors on the baseline quarters (their `firm_counts`, one frame per quarter).
 
     How much firms usually differ from their peers is learned from the quarters before the one
     being scored. When fewer than MIN_CALIBRATION_FIRMS firms had complaints then (a young
-    warehouse), the current quarter is used instead and `source` says so.
+    warehouse), the current quarter (`current`, from `prepared`) is used instead and `source`
+    says so.
     """
-    source, label = calibration, "baseline quarters"
-    if (calibration["complaints"] > 0).sum() < MIN_CALIBRATION_FIRMS:
-        source, label = current, "current quarter"
+    with_complaints = sum(int((frame["complaints"] > 0).sum()) for frame in baselines)
+    if with_complaints < MIN_CALIBRATION_FIRMS:
+        columns = _prior_columns(current)
+        return _memoised(
+            _content_key("current quarter", columns.values()), "current quarter", lambda: columns
+        )
+    # Keyed by the counts themselves, so a hit skips preparing them (~45 ms at 50,000 firms).
+    key = _content_key(
+        "baseline quarters",
+        (
+            part
+            for frame in baselines
+            for part in (np.array([frame.height]), frame.hash_rows().to_numpy())
+        ),
+    )
+    return _memoised(
+        key,
+        "baseline quarters",
+        lambda: _prior_columns(pl.concat([prepared(frame) for frame in baselines])),
+    )
 
-    columns = {
-        name: source[name].cast(pl.Float64).fill_null(np.nan).to_numpy() for name in PRIOR_INPUTS
+
+def _prior_columns(frame: pl.DataFrame) -> dict[str, np.ndarray]:
+    """The PRIOR_INPUTS columns of a prepared frame, as float arrays (NaN for missing)."""
+    return {
+        name: frame[name].cast(pl.Float64).fill_null(np.nan).to_numpy() for name in PRIOR_INPUTS
     }
-    key = _content_key(label, columns.values())
+
+
+def _memoised(key: bytes, label: str, columns: Callable[[], dict[str, np.ndarray]]) -> Priors:
+    """The priors fitted under `key`, fitting them on `columns()` the first time."""
     if key not in _FITTED_PRIORS:
         if len(_FITTED_PRIORS) >= PRIOR_CACHE_SIZE:
             _FITTED_PRIORS.pop(next(iter(_FITTED_PRIORS)))
-        _FITTED_PRIORS[key] = _fit(label, **columns)
+        _FITTED_PRIORS[key] = _fit(label, **columns())
     return _FITTED_PRIORS[key]
 
 
@@ -223,14 +246,16 @@ PRIOR_INPUTS: tuple[str, ...] = (
     "timely_known",
     "peer_late_rate",
 )
-# Fits keyed by the exact bytes they were fitted on. The baseline quarters are settled data, so
-# re-ranking the same as-of date (a new session, new complaints in the current quarter) meets
-# the same inputs and need not refit; any changed row changes the key.
+# Fits keyed by what they were fitted from: the baseline quarters' per-firm counts (each row's
+# 64-bit hash, every column) or, for the current-quarter fallback, the exact bytes of its
+# inputs. The baseline quarters are settled data, so re-ranking the same as-of date (a new
+# session, new complaints in the current quarter) meets the same counts and need not refit;
+# any changed row changes the key.
 PRIOR_CACHE_SIZE = 16
 _FITTED_PRIORS: dict[bytes, Priors] = {}
 
 
-def _content_key(label: str, arrays: object) -> bytes:
+def _content_key(label: str, arrays: Iterable[np.ndarray]) -> bytes:
     """A digest of a label and the bytes of some arrays."""
     digest = hashlib.blake2b(label.encode(), digest_size=20)
     for array in arrays:

@@ -202,21 +202,36 @@ def test_priors_are_refitted_only_when_their_inputs_change(monkeypatch) -> None:
     inputs = make_inputs(
         [plain(f"F{k}", resolved=3 + k, unresolved=k % 4, older=5 + 2 * k) for k in range(12)]
     )
-    frame = prepared(firm_counts(inputs.companies, inputs.monthly, scoring_windows(AS_OF)))
+    counts = firm_counts(inputs.companies, inputs.monthly, scoring_windows(AS_OF))
+    current = prepared(counts)
     fits = []
     original = stats.fit_gamma_mixture
     monkeypatch.setattr(stats, "fit_gamma_mixture", lambda *a: fits.append(1) or original(*a))
-    first = fit_priors(frame, frame)
-    assert fit_priors(frame.clone(), frame) == first and len(fits) <= 1
-    changed = frame.with_columns(
+    first = fit_priors([counts, counts], current)
+    assert first.source == "baseline quarters"
+    assert fit_priors([counts.clone(), counts.clone()], current) == first and len(fits) <= 1
+    changed = counts.with_columns(
         pl.when(pl.col("company_id") == "F3")
         .then(pl.col("complaints") + 1)
         .otherwise(pl.col("complaints"))
         .alias("complaints")
     )
     fits.clear()
-    fit_priors(changed, frame)
+    assert fit_priors([counts, changed], current) != first
     assert len(fits) == 1
+    # The same rows split differently between the two quarters are other baselines.
+    fits.clear()
+    fit_priors([counts.head(5), pl.concat([counts.tail(counts.height - 5), counts])], current)
+    assert len(fits) == 1
+
+
+def test_priors_fall_back_to_the_current_quarter_without_baseline_complaints() -> None:
+    inputs = make_inputs([plain(f"F{k}", resolved=3 + k, unresolved=k % 4) for k in range(6)])
+    counts = firm_counts(inputs.companies, inputs.monthly, scoring_windows(AS_OF))
+    empty = counts.with_columns(pl.lit(0, dtype=pl.Int64).alias("complaints"))
+    current = prepared(counts)
+    assert fit_priors([empty, empty], current).source == "current quarter"
+    assert fit_priors([counts, empty], current).source == "baseline quarters"
 
 
 def test_a_firm_missing_from_the_company_table_is_still_scored() -> None:
