@@ -25,6 +25,7 @@ MEASURES = (
     "dashboard interaction p95 (filters, pages, search)",
     "dashboard peak memory",
     "company profile: header",
+    "company profile: header, later openings",
     "company profile: down to recent complaints",
     "company profile: whole page",
     "peak memory: list + profile (+ alerts page)",
