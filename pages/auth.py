@@ -115,8 +115,7 @@ def sign_in_gate(url: str) -> Account:
         store = security_engine(url)
         demo = is_demo(url)
     except Exception as exc:  # no account store means no sign-in: fail closed
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        st.error(t("auth.store_error", detail=first))
+        st.error(t("auth.store_error", detail=_first_line(exc)))
         st.stop()
     if demo:
         st.session_state[USER_KEY] = DEMO_ACCOUNT
@@ -128,7 +127,11 @@ def sign_in_gate(url: str) -> Account:
         if provider is None:
             _local_sign_in(url)
         else:
-            user = _provider_sign_in(url, store, provider)
+            try:
+                user = _provider_sign_in(url, store, provider)
+            except Exception as exc:  # as for the form: not signed in, and why
+                st.error(t("auth.store_error", detail=_first_line(exc)))
+                st.stop()
     if user is None:
         # The form is drawn: compute the first ranking while the user types (once per server).
         warm_up(url)
@@ -157,7 +160,23 @@ def _local_sign_in(url: str) -> None:
 
 
 def _submit_sign_in(url: str) -> None:
-    """Check the form's name and password, log the attempt, and sign the session in."""
+    """Check the form's name and password, log the attempt, and sign the session in; when the
+    account store cannot be read or the attempt cannot be logged, nobody is signed in and the
+    form says why (a callback's exception would show as a traceback)."""
+    try:
+        _check_sign_in(url)
+    except Exception as exc:  # AuditError, or the account store's driver's own error types
+        st.session_state[SIGN_IN_ERROR_KEY] = t("auth.store_error", detail=_first_line(exc))
+
+
+def _first_line(exc: Exception) -> str:
+    """An exception's first line of text, or its type's name."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _check_sign_in(url: str) -> None:
+    """The sign-in itself: lockout, password, audit row, then the session's account."""
     store = security_engine(url)
     name = str(st.session_state.get("auth.username", ""))
     password = str(st.session_state.get("auth.password", ""))
@@ -218,7 +237,10 @@ def _sign_out(url: str) -> None:
     user = current_user()
     if user is None:
         return
-    _log(security_engine(url), user.username, user.role, "sign_out", user.username, "ok")
+    try:
+        _log(security_engine(url), user.username, user.role, "sign_out", user.username, "ok")
+    except Exception as exc:  # signed out all the same: leaving never needs the log
+        st.session_state[SIGN_IN_ERROR_KEY] = t("auth.store_error", detail=_first_line(exc))
     st.session_state.pop(USER_KEY, None)
     st.session_state.pop(AUDITED_KEY, None)
     if user.source == "oidc":
