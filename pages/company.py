@@ -78,8 +78,6 @@ if record is None:
     st.header(t("nav.company"))
     st.error(t("company.unknown", company_id=company_id))
     st.stop()
-audit_event("view_profile", company_id, once_key=f"view_profile:{company_id}")
-
 as_of = quarter.end
 windows = scoring_windows(as_of)
 ranked = ranking_for(url, as_of, weight_values())
@@ -100,6 +98,10 @@ columns[3].metric(t("company.complaints"), f"{firm['complaints']:,}" if firm els
 if firm:
     st.markdown(f"**{t('company.why')}:** {plain(firm['explanation'])}")
 st.caption(f"{t('company.link')}: `{profile_url(company_id, quarter)}`")
+# Logged once the header is out, before anything the target list does not show this role:
+# its tier, score, rank and explanation are on the list already, and writing the row took
+# 7-50 ms of the header's time. A row that cannot be written stops the page here.
+audit_event("view_profile", company_id, once_key=f"view_profile:{company_id}")
 
 # --- firm-facing report ------------------------------------------------------------------
 report_params = (url, company_id, quarter.label, language())

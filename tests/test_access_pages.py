@@ -92,6 +92,39 @@ def test_another_warehouse_requires_sign_in_and_logs_every_attempt(monkeypatch, 
     assert audit_rows(warehouse)[-1]["action"] == "sign_out"
 
 
+def refuse_audit(monkeypatch: pytest.MonkeyPatch, *actions: str) -> None:
+    """Make the audit log refuse rows of these actions, as a full or read-only store would."""
+    from queries import audit
+
+    written = audit.record
+
+    def refuse(*args: object, **kwargs: object) -> int:
+        if kwargs.get("action") in actions:
+            raise audit.AuditError("the audit log could not be written: disk full")
+        return written(*args, **kwargs)
+
+    monkeypatch.setattr(audit, "record", refuse)
+
+
+def test_a_sign_in_that_cannot_be_logged_signs_nobody_in(monkeypatch, warehouse) -> None:
+    ensure_account(warehouse, "moon", "analyst")
+    app = open_dashboard(monkeypatch, warehouse, role=None)
+    refuse_audit(monkeypatch, "sign_in")
+    sign_in(app, "moon", PASSWORD)
+    assert not app.exception  # no traceback: the form says why
+    assert "disk full" in app.error[0].value
+    assert app.header[0].value == "Sign in" and not app.dataframe
+
+
+def test_a_sign_out_that_cannot_be_logged_still_signs_out(monkeypatch, warehouse) -> None:
+    app = open_dashboard(monkeypatch, warehouse, role="viewer")
+    refuse_audit(monkeypatch, "sign_out")
+    app.sidebar.button(key="auth.sign_out").click().run()
+    assert not app.exception
+    assert app.header[0].value == "Sign in"
+    assert "disk full" in app.error[0].value
+
+
 def test_repeated_failures_lock_the_name_for_a_while(monkeypatch, warehouse) -> None:
     ensure_account(warehouse, "lee", "viewer")
     app = open_dashboard(monkeypatch, warehouse, role=None)
@@ -169,6 +202,19 @@ def test_an_analyst_sees_narratives_masked_and_cannot_reveal(monkeypatch, wareho
         app.button(key="company.reveal_submit")
     viewed = [r for r in audit_rows(warehouse) if r["action"] == "view_profile"]
     assert (viewed[-1]["username"], viewed[-1]["object"]) == ("test-analyst", company_id)
+
+
+def test_a_profile_whose_view_cannot_be_logged_stops_before_any_complaint(
+    monkeypatch, warehouse
+) -> None:
+    company_id, _, _ = company_with_personal_data(warehouse)
+    refuse_audit(monkeypatch, "view_profile")
+    app = open_dashboard(monkeypatch, warehouse, "company", role="analyst", id=company_id)
+    assert "disk full" in app.error[0].value
+    # The header (what the target list shows too) is out; no breakdown, complaint or chart is.
+    assert [m.label for m in app.metric][:2] == ["Tier", "Score"]
+    assert not app.dataframe
+    assert not app.get("plotly_chart")
 
 
 def test_an_investigator_reveals_one_narrative_with_a_logged_reason(monkeypatch, warehouse) -> None:
