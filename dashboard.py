@@ -13,6 +13,7 @@ from pages.common import (
     t,
     warehouse_url,
 )
+from pages.registry import PAGES
 from queries.schema import missing_tables
 from queries.warehouse import (
     DEFAULT_WAREHOUSE_PATH,
@@ -59,8 +60,11 @@ def connect_or_stop(url: str) -> None:
 
 url = warehouse_url()
 # Navigation first: until st.navigation runs, Streamlit would list every module in pages/. It
-# lists only the pages the signed-in user's role may open, and none before sign-in.
+# lists only the pages the signed-in user's role may open, and none before sign-in. The others
+# are still routed, unlisted, so that a link to one (a profile sent to a viewer) opens the page's
+# own refusal, which names the role it needs and is logged, instead of "page not found".
 user = session_user(url)
+listed = {page.url_path for page in pages_for(user)}
 navigation = st.navigation(
     [
         st.Page(
@@ -69,8 +73,9 @@ navigation = st.navigation(
             icon=page.icon,
             url_path=page.url_path,
             default=page.default,
+            visibility="visible" if page.url_path in listed else "hidden",
         )
-        for page in pages_for(user)
+        for page in PAGES
     ],
     position="sidebar" if user is not None else "hidden",
 )

@@ -161,11 +161,21 @@ def test_a_viewer_sees_aggregates_but_no_profile_or_narratives(monkeypatch, ware
     assert len(app.dataframe[0].value) > 0  # the target list itself
     assert "Downloads need the analyst role." in [c.value for c in app.caption]
 
-    # The profile is not among the viewer's pages: the navigation does not know it (in a
-    # browser, /company?id=... shows "page not found" and the overview).
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        app.switch_page("pages/company.py")
-    assert not any("narrative" in frame.value.columns for frame in app.dataframe)
+    # The profile is not in the viewer's menu, but a link to one (/company?id=...) opens the
+    # page's own refusal, naming the role it needs, and the attempt is logged.
+    company_id, _, _ = company_with_personal_data(warehouse)
+    app.query_params["id"] = company_id
+    app.switch_page("pages/company.py").run()
+    assert not app.exception
+    assert "This page needs the analyst role" in app.error[0].value
+    assert not app.dataframe and not app.metric
+    denied = audit_rows(warehouse)[-1]
+    assert (denied["username"], denied["action"], denied["object"], denied["outcome"]) == (
+        "test-viewer",
+        "access_denied",
+        "company",
+        "denied",
+    )
 
 
 def test_pages_refuse_a_role_below_theirs_even_when_listed(monkeypatch, warehouse) -> None:
