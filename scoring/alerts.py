@@ -27,7 +27,7 @@ import numpy as np
 import polars as pl
 
 from scoring.phrases import DEFAULT_LANGUAGE, check_language, say
-from scoring.stats import bh_qvalues
+from scoring.stats import bh_qvalues, each_in_parallel
 from scoring.surveillance import (
     BaselineSettings,
     Evidence,
@@ -200,7 +200,8 @@ def week_index(first_week: date) -> pl.Expr:
 def weekly_matrix(
     frame: pl.DataFrame, key: str, first_week: date, n_weeks: int
 ) -> tuple[list[str], np.ndarray]:
-    """Sorted keys and a keys x weeks count matrix; weeks outside the range are dropped.
+    """Sorted keys and a keys x weeks count matrix (column-major); weeks outside the range are
+    dropped.
 
     A null key becomes its own series (NO_PRODUCT for products); absent weeks are 0. Rows of the
     same key and week add up. No hash grouping of the rows: at 2.2M firm-weeks a polars
@@ -214,11 +215,13 @@ def weekly_matrix(
     ).filter(pl.col("week").is_between(0, n_weeks - 1))
     keys = rows.get_column("key").unique().sort()
     row = keys.search_sorted(rows.get_column("key")).cast(pl.Int64).to_numpy()
-    cell = row * n_weeks + rows.get_column("week").to_numpy()
+    # Week-major cells: the matrix is column-major (a week's counts contiguous), the order in
+    # which the surveillance loop reads it.
+    cell = rows.get_column("week").to_numpy() * keys.len() + row
     # Float sums of whole counts are exact (far below 2^53), whatever the order.
     counts = rows.get_column("complaints").cast(pl.Float64).to_numpy()
     matrix = np.bincount(cell, weights=counts, minlength=keys.len() * n_weeks)
-    return keys.to_list(), matrix.reshape(keys.len(), n_weeks)
+    return keys.to_list(), matrix.reshape(n_weeks, keys.len()).T
 
 
 def complete_weekly(
@@ -306,12 +309,16 @@ def weekly_flags(
     p_upper, observed, expected = evidence.p_upper, evidence.observed, evidence.expected
     n_series, n_weeks = p_upper.shape
     flags = np.zeros((n_series, n_weeks), dtype=bool)
-    flagged_q = []
-    for t in range(n_weeks):
+
+    def week(t: int) -> tuple[np.ndarray, np.ndarray]:
+        """Week t's flags written into `flags`; the flagged rows and their q-values."""
         q_values = bh_qvalues(p_upper[:, t])
         flags[:, t] = flag_week(observed[:, t], expected[:, t], q_values, settings)
         hit = np.flatnonzero(flags[:, t])
-        flagged_q.append((hit, q_values[hit]))
+        return hit, q_values[hit]
+
+    # The weeks are independent (each is its own family of tests), so they run side by side.
+    flagged_q = each_in_parallel(week, n_weeks)
     rows = np.flatnonzero(flags.any(axis=1))
     q_of_rows = np.full((rows.size, n_weeks), np.nan)
     for t, (hit, q_values) in enumerate(flagged_q):

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
+from typing import TypeVar
 
 import numpy as np
 from scipy import optimize, special, stats
@@ -33,6 +34,9 @@ def _floats(values: object) -> FloatArray:
 # large array is split across the machine's cores.
 PARALLEL_ABOVE = 16_384
 WORKERS = max(1, min(4, os.cpu_count() or 1))
+
+
+T = TypeVar("T")
 
 
 @cache
@@ -52,6 +56,17 @@ def in_parallel(function: Callable[..., FloatArray], *args: object) -> FloatArra
         lambda k: function(*(f[cuts[k] : cuts[k + 1]] for f in flat)), range(WORKERS)
     )
     return np.concatenate(list(parts)).reshape(shape)
+
+
+def each_in_parallel(function: Callable[[int], T], count: int) -> list[T]:
+    """[function(0), ..., function(count - 1)], computed on WORKERS threads, in order.
+
+    For independent pieces of array work that release the GIL (one week of a scan each); the
+    results do not depend on which thread computed them.
+    """
+    if count < 2 or WORKERS < 2:
+        return [function(k) for k in range(count)]
+    return list(_pool().map(function, range(count)))
 
 
 def per_distinct(function: Callable[..., FloatArray], *args: object) -> FloatArray:

@@ -34,6 +34,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from scoring.stats import in_parallel
+
 WEEKS_PER_YEAR = 52
 
 
@@ -126,10 +128,13 @@ def nb_parameters(
 
 def upper_tail(observed: np.ndarray, size: np.ndarray, prob: np.ndarray) -> np.ndarray:
     """P(Y >= observed) under NB(size, prob); 1 for a count of 0, NaN where size is NaN."""
-    y = np.asarray(observed, dtype=float)
-    return np.where(
-        y <= 0, np.where(np.isfinite(size), 1.0, np.nan), stats.nbinom.sf(y - 1, size, prob)
-    )
+    y, size, prob = np.broadcast_arrays(np.asarray(observed, dtype=float), size, prob)
+    tail = np.where(np.isfinite(size), 1.0, np.nan)
+    # Most firm-weeks have no complaint: the tail is evaluated for the others only, in slices
+    # on every core (each of 156 weeks scans 50,000 firms at 10M complaints).
+    counted = (y > 0) & np.isfinite(size)
+    tail[counted] = in_parallel(stats.nbinom.sf, y[counted] - 1, size[counted], prob[counted])
+    return tail
 
 
 def pearson_dispersion(
@@ -341,7 +346,10 @@ def surveil(
     if x.shape not in (y.shape, (n_weeks,)):
         raise ValueError(f"exposure must be {y.shape} or ({n_weeks},); got {x.shape}.")
     start = first_weeks(y)
-    live = np.arange(n_weeks)[None, :] >= start[:, None]
+    # The loop reads and writes one week (a column) of every series at a time, so every
+    # series x weeks array it makes is column-major: a week is contiguous, not 50,000 reads
+    # a row's length apart (the counts from alerts.weekly_matrix are laid out the same way).
+    live = (np.arange(n_weeks)[:, None] >= start[None, :]).T
     group = np.arange(n_series) if groups is None else np.asarray(groups, dtype=np.int64)
     n_groups = int(group.max()) + 1 if n_series else 0
     group_start = np.full(n_groups, n_weeks)
@@ -356,15 +364,15 @@ def surveil(
         y=y,
         exposure=x,
         live=live,
-        cleaned=np.empty((n_series, ring)),
-        clipped=np.zeros((n_series, ring), dtype=bool),
+        cleaned=np.empty((n_series, ring), order="F"),
+        clipped=np.zeros((n_series, ring), dtype=bool, order="F"),
         ring=ring,
         group=group,
         group_start=group_start,
         group_counts=np.zeros((n_groups, n_weeks)),
         group_exposure=np.zeros((n_groups, n_weeks)),
         window=_Window.empty(n_series),
-        out={name: np.full(y.shape, np.nan) for name in names},
+        out={name: np.full(y.shape, np.nan, order="F") for name in names},
         reference_totals=np.zeros(n_weeks) if shared else None,
         typical=None if typical_min_series is None else np.full(n_weeks, np.nan),
         typical_min_series=typical_min_series or 0,

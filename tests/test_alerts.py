@@ -354,6 +354,30 @@ def test_surveil_gives_the_same_evidence_from_a_weekly_total_and_without_the_cle
         assert (expected.cleaned[3, 50:53] < counts[3, 50:53]).all()  # clipped: later weeks see it
 
 
+def test_the_scan_is_the_same_whatever_the_counts_layout_and_its_slicing_across_cores() -> None:
+    """The loop reads a week of every series at a time from column-major arrays, and the tails
+    of weeks over 16,384 series are computed in slices on several threads: neither may change
+    a single number."""
+    rng = np.random.default_rng(5)
+    counts = _poisson_counts(6, rng.gamma(0.6, 2.0, 20_000), 40)
+    counts[:50, 30:33] *= 6  # some surges
+    total = counts.sum(axis=0) + 1000.0
+    groups = rng.integers(0, 14, counts.shape[0])
+    by_rows = surveil(np.ascontiguousarray(counts), total, groups=groups, reference_total=total)
+    by_weeks = surveil(np.asfortranarray(counts), total, groups=groups, reference_total=total)
+    for name in ("expected", "size", "p_upper", "reference_mean", "cleaned"):
+        assert np.array_equal(getattr(by_rows, name), getattr(by_weeks, name), equal_nan=True)
+    tested = np.isfinite(by_rows.p_upper[:, -1])
+    assert tested.sum() > 16_384  # the last week's tails were sliced
+    # The tail of a whole matrix, as a data event widens it: scipy's own value, cell by cell.
+    observed, size = by_rows.observed[:, 30:33], by_rows.size[:, 30:33]
+    prob = size / (size + by_rows.expected[:, 30:33])
+    tails = upper_tail(observed, size, prob)
+    with np.errstate(invalid="ignore"):
+        direct = np.where(observed > 0, stats.nbinom.sf(observed - 1, size, prob), 1.0)
+    assert np.array_equal(tails, np.where(np.isfinite(size), direct, np.nan), equal_nan=True)
+
+
 def test_surveil_refuses_an_exposure_of_the_wrong_shape() -> None:
     counts = np.ones((3, 10))
     with pytest.raises(
