@@ -61,8 +61,9 @@ def week_counts(
 
     Only the count: the alerts read nothing else, and at 10M complaints the status columns of
     `aggregates.company_period_counts` cost the warehouse seconds and hundreds of MB of hash
-    table for a result that was thrown away. Sorted by key and week within each span of weeks
-    (see `in_spans`).
+    table for a result that was thrown away. In no particular order: the alert engine places
+    each row by its key and week, and sorting ~2.2M firm-weeks by a text id (and ~0.95M firm x
+    product weeks) took ~0.3 s of the ~1 s read at 10M complaints.
     """
     c = complaints.c
     columns = [c[key] for key in keys]
@@ -72,7 +73,6 @@ def week_counts(
         return (
             apply_filter(select(*columns, bucket, func.count().label("complaints")), span)
             .group_by(*columns, bucket)
-            .order_by(*columns, bucket)
         )
 
     schema = {**{key: pl.String() for key in keys}, **WEEK_COUNT_SCHEMA}
@@ -82,7 +82,7 @@ def week_counts(
 def company_product_week_counts(engine: Engine, complaint_filter: ComplaintFilter) -> pl.DataFrame:
     """Complaints per company, product and ISO week; a null product is kept as its own group.
 
-    Sorted by product, week and company within each span of weeks (see `in_spans`).
+    In no particular order (see `week_counts`).
     """
     c = complaints.c
     bucket = period_start(c.received_date, "week").label("period_start")
@@ -93,7 +93,6 @@ def company_product_week_counts(engine: Engine, complaint_filter: ComplaintFilte
                 select(c.company_id, c.product, bucket, func.count().label("complaints")), span
             )
             .group_by(c.company_id, c.product, bucket)
-            .order_by(c.product, bucket, c.company_id)
         )
 
     schema = {"company_id": pl.String(), "product": pl.String(), **WEEK_COUNT_SCHEMA}
