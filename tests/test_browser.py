@@ -238,9 +238,9 @@ def screenshot(page, name: str, for_docs: bool = False) -> Path:  # noqa: ANN001
     return path
 
 
-def sign_in(page, password: str = PASSWORD) -> None:  # noqa: ANN001
+def sign_in(page, password: str = PASSWORD, username: str = USERNAME) -> None:  # noqa: ANN001
     """Fill Username and Password and press Sign in, as a person does."""
-    page.get_by_label("Username").fill(USERNAME)
+    page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
 
@@ -345,6 +345,24 @@ def test_a_deep_link_opens_the_same_profile(server, sample, page) -> None:
     assert metric(page, "Tier") == firm["tier"]
     assert metric(page, "Score") == f"{firm['score']:.2f}"
     screenshot(page, "company_deep_link")
+
+
+def test_a_viewer_following_a_profile_link_is_told_the_role_it_needs(server, sample, page) -> None:
+    # A profile link sent to a viewer: the page is not in the viewer's menu, but the link opens
+    # its refusal (naming the role) rather than Streamlit's "page not found" and the overview.
+    viewer = ensure_account(str(sample["url"]), "browser-viewer", "viewer")
+    firm = sample["ranked"].row(0, named=True)  # type: ignore[union-attr]
+    page.goto(f"{server}/company?id={firm['company_id']}")
+    page.get_by_label("Username").wait_for(timeout=120_000)
+    sign_in(page, username=viewer)
+    settle(page, '[data-testid="stAlert"]')
+    assert "/company" in page.url
+    refusal = page.locator('[data-testid="stAlert"]').first.inner_text()
+    assert "This page needs the analyst role" in refusal and viewer in refusal
+    assert page.locator('[data-testid="stMetricValue"]').count() == 0
+    menu = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert "Target list" in menu and "Company profile" not in menu
+    screenshot(page, "viewer_profile_link")
 
 
 def test_switching_language_relabels_the_dashboard(server, sample, page) -> None:
