@@ -129,7 +129,7 @@ def nb_parameters(
 def upper_tail(observed: np.ndarray, size: np.ndarray, prob: np.ndarray) -> np.ndarray:
     """P(Y >= observed) under NB(size, prob); 1 for a count of 0, NaN where size is NaN."""
     y, size, prob = np.broadcast_arrays(np.asarray(observed, dtype=float), size, prob)
-    tail = np.where(np.isfinite(size), 1.0, np.nan)
+    tail = np.where(np.isfinite(size) & ~np.isnan(y), 1.0, np.nan)
     # Most firm-weeks have no complaint: the tail is evaluated for the others only, in slices
     # on every core (each of 156 weeks scans 50,000 firms at 10M complaints).
     counted = (y > 0) & np.isfinite(size)

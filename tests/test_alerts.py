@@ -85,6 +85,7 @@ def test_upper_tail_of_a_zero_count_is_one_and_nan_stays_nan() -> None:
     size, prob = nb_parameters(np.array([4.0, 0.0]), np.array([1.0, 1.0]), np.array([9.0, 9.0]))
     p = upper_tail(np.array([0.0, 3.0]), size, prob)
     assert p[0] == 1.0 and math.isnan(p[1])
+    assert math.isnan(upper_tail(np.array([np.nan]), size[:1], prob[:1])[0])  # no count, no tail
 
 
 def test_pearson_dispersion_from_running_sums() -> None:
