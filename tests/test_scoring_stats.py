@@ -176,6 +176,24 @@ def test_fit_gamma_mixture_is_a_maximum_of_the_marginal_likelihood() -> None:
     assert prior_mean == pytest.approx(0.9 * 1.0 + 0.1 * 4.0, rel=0.05)
 
 
+def test_the_mixture_likelihood_is_the_per_firm_negative_binomial_sum() -> None:
+    # The fit evaluates gamma functions once per distinct count and gathers them; the value is
+    # still the weighted sum of each row's mixture log-probability, read off scipy's nbinom.
+    rng = np.random.default_rng(11)
+    count = rng.poisson(rng.gamma(0.5, 6.0, 3000)).astype(float)  # many repeated counts
+    expected = rng.gamma(1.0, 5.0, 3000)
+    weight = rng.integers(1, 4, 3000).astype(float)
+    a1, b1, a2, b2, p = 0.3, 0.4, 5.0, 4.0, 0.7
+    theta = np.array([*np.log([a1, b1, a2, b2]), math.log(p / (1 - p))])
+    # Poisson(lambda * e) with lambda ~ Gamma(a, rate b) is NB(a, b / (b + e)).
+    mixture = p * sps.nbinom.pmf(count, a1, b1 / (b1 + expected)) + (1 - p) * sps.nbinom.pmf(
+        count, a2, b2 / (b2 + expected)
+    )
+    value, _ = stats._mixture_nll(theta, count, expected, weight)
+    assert value == pytest.approx(-np.sum(weight * np.log(mixture)), rel=1e-12)
+    assert np.unique(count).size < 100  # the distinct-count path is what was checked
+
+
 def test_gamma_mixture_gradient_matches_finite_differences() -> None:
     rng = np.random.default_rng(7)
     count = rng.poisson(3.0, 200).astype(float)
