@@ -538,7 +538,8 @@ def bench_profile(size: str, path: Path) -> list[Row]:
             later = []
             for row in range(1, LATER_PROFILES + 1):
                 page.go_back()
-                page.wait_for_function(LIST_DRAWN, timeout=600_000, polling=20)
+                # The profile's own tables have canvases too: wait for the list's heading.
+                page.wait_for_function(LIST_AGAIN, timeout=600_000, polling=20)
                 later.append(open_row_profile(page, row))
                 page.wait_for_function(PROFILE_DONE, timeout=900_000, polling=50)
             alerts_page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -740,6 +741,15 @@ WATCH_SOCKET = """(() => {
 LIST_DRAWN = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   return app !== null && app.getAttribute("data-test-script-state") === "notRunning"
+    && document.querySelector('[data-testid="stDataFrame"] canvas') !== null;
+}"""
+
+# Back on the target list (not the profile being left): its heading and its grid are drawn.
+LIST_AGAIN = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const heading = document.querySelector('h2');
+  return app !== null && app.getAttribute("data-test-script-state") === "notRunning"
+    && heading !== null && heading.innerText.startsWith("Target list")
     && document.querySelector('[data-testid="stDataFrame"] canvas') !== null;
 }"""
 
