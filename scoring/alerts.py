@@ -308,7 +308,8 @@ def weekly_flags(
     """
     p_upper, observed, expected = evidence.p_upper, evidence.observed, evidence.expected
     n_series, n_weeks = p_upper.shape
-    flags = np.zeros((n_series, n_weeks), dtype=bool)
+    # Column-major: each week's thread writes a contiguous block of its own.
+    flags = np.zeros((n_series, n_weeks), dtype=bool, order="F")
 
     def week(t: int) -> tuple[np.ndarray, np.ndarray]:
         """Week t's flags written into `flags`; the flagged rows and their q-values."""
