@@ -27,6 +27,7 @@ from queries.schema import INGESTIBLE_TABLES
 from queries.warehouse import (
     WarehouseError,
     check_connection,
+    first_line,
     make_engine,
     resolve_db_url,
     security_url,
@@ -208,8 +209,10 @@ def audit_cli(url: str, action: str, target: str, outcome: str, detail: str) -> 
         )
         store.dispose()
     except Exception as exc:  # the load itself is done; say that the log missed it
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        print(f"note: the audit log could not record this {action}: {first}", file=sys.stderr)
+        print(
+            f"note: the audit log could not record this {action}: {first_line(exc)}",
+            file=sys.stderr,
+        )
 
 
 def run_ingest(args: argparse.Namespace) -> int:
@@ -577,8 +580,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except SQLAlchemyError as exc:
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        print(f"error: warehouse: {first_line}", file=sys.stderr)
+        print(f"error: warehouse: {first_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)

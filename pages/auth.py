@@ -22,7 +22,7 @@ from pages.registry import PAGES, PageSpec
 from queries import accounts, audit
 from queries.accounts import Account
 from queries.audit import AuditError
-from queries.warehouse import Engine, is_default_warehouse, read_secrets
+from queries.warehouse import Engine, first_line, is_default_warehouse, read_secrets
 
 USER_KEY = "radar.user"
 SIGN_IN_ERROR_KEY = "auth.error"
@@ -115,7 +115,7 @@ def sign_in_gate(url: str) -> Account:
         store = security_engine(url)
         demo = is_demo(url)
     except Exception as exc:  # no account store means no sign-in: fail closed
-        st.error(t("auth.store_error", detail=_first_line(exc)))
+        st.error(t("auth.store_error", detail=first_line(exc)))
         st.stop()
     if demo:
         st.session_state[USER_KEY] = DEMO_ACCOUNT
@@ -130,7 +130,7 @@ def sign_in_gate(url: str) -> Account:
             try:
                 user = _provider_sign_in(url, store, provider)
             except Exception as exc:  # as for the form: not signed in, and why
-                st.error(t("auth.store_error", detail=_first_line(exc)))
+                st.error(t("auth.store_error", detail=first_line(exc)))
                 st.stop()
     if user is None:
         # The form is drawn: compute the first ranking while the user types (once per server).
@@ -166,13 +166,7 @@ def _submit_sign_in(url: str) -> None:
     try:
         _check_sign_in(url)
     except Exception as exc:  # AuditError, or the account store's driver's own error types
-        st.session_state[SIGN_IN_ERROR_KEY] = t("auth.store_error", detail=_first_line(exc))
-
-
-def _first_line(exc: Exception) -> str:
-    """An exception's first line of text, or its type's name."""
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+        st.session_state[SIGN_IN_ERROR_KEY] = t("auth.store_error", detail=first_line(exc))
 
 
 def _check_sign_in(url: str) -> None:
@@ -240,7 +234,7 @@ def _sign_out(url: str) -> None:
     try:
         _log(security_engine(url), user.username, user.role, "sign_out", user.username, "ok")
     except Exception as exc:  # signed out all the same: leaving never needs the log
-        st.session_state[SIGN_IN_ERROR_KEY] = t("auth.store_error", detail=_first_line(exc))
+        st.session_state[SIGN_IN_ERROR_KEY] = t("auth.store_error", detail=first_line(exc))
     st.session_state.pop(USER_KEY, None)
     st.session_state.pop(AUDITED_KEY, None)
     if user.source == "oidc":

@@ -70,10 +70,9 @@ def week_counts(
     bucket = period_start(c.received_date, "week").label("period_start")
 
     def counted(span: ComplaintFilter) -> Select:
-        return (
-            apply_filter(select(*columns, bucket, func.count().label("complaints")), span)
-            .group_by(*columns, bucket)
-        )
+        return apply_filter(
+            select(*columns, bucket, func.count().label("complaints")), span
+        ).group_by(*columns, bucket)
 
     schema = {**{key: pl.String() for key in keys}, **WEEK_COUNT_SCHEMA}
     return in_spans(engine, complaint_filter, counted, schema)
@@ -88,12 +87,9 @@ def company_product_week_counts(engine: Engine, complaint_filter: ComplaintFilte
     bucket = period_start(c.received_date, "week").label("period_start")
 
     def counted(span: ComplaintFilter) -> Select:
-        return (
-            apply_filter(
-                select(c.company_id, c.product, bucket, func.count().label("complaints")), span
-            )
-            .group_by(c.company_id, c.product, bucket)
-        )
+        return apply_filter(
+            select(c.company_id, c.product, bucket, func.count().label("complaints")), span
+        ).group_by(c.company_id, c.product, bucket)
 
     schema = {"company_id": pl.String(), "product": pl.String(), **WEEK_COUNT_SCHEMA}
     return in_spans(engine, complaint_filter, counted, schema)

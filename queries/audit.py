@@ -11,6 +11,7 @@ from sqlalchemy import Engine, func, insert, or_, select
 from queries.accounts import now_utc
 from queries.bulk import fetch_frame
 from queries.schema import audit_log
+from queries.warehouse import first_line
 
 ACTIONS: tuple[str, ...] = (
     "sign_in",
@@ -86,8 +87,7 @@ def record(
             )
             return int(result.inserted_primary_key[0])
     except Exception as exc:  # every driver raises its own error types
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise AuditError(f"the audit log could not be written: {first}") from exc
+        raise AuditError(f"the audit log could not be written: {first_line(exc)}") from exc
 
 
 def search(engine: Engine, audit_filter: AuditFilter, *, limit: int = 5000) -> pl.DataFrame:

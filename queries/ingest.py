@@ -27,7 +27,7 @@ from queries.schema import (
 )
 from queries.source_files import ROW, SourceFileError, SourceTable, as_text, read_source
 from queries.validation import Checked, TableRules, conform_types, validate
-from queries.warehouse import WarehouseError, make_engine
+from queries.warehouse import WarehouseError, first_line, make_engine
 
 FORMATS = ("canonical", "cfpb")
 LOAD_ORDER = (
@@ -380,8 +380,7 @@ def ingest_at(
             record_failed_run(engine, path, table, source_format, str(exc))
             raise
         except SQLAlchemyError as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise WarehouseError(f"the warehouse could not be written: {first}") from exc
+            raise WarehouseError(f"the warehouse could not be written: {first_line(exc)}") from exc
     finally:
         engine.dispose()
 

@@ -17,6 +17,7 @@ from queries.schema import (
     link_decisions,
     table_exists,
 )
+from queries.warehouse import first_line
 
 DECISIONS: tuple[str, ...] = ("accepted", "rejected")
 
@@ -92,8 +93,7 @@ def record_link_decision(
             decided_at or datetime.now(),
         )
     except SQLAlchemyError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise LinkDecisionError(f"the warehouse refused the write: {first}") from exc
+        raise LinkDecisionError(f"the warehouse refused the write: {first_line(exc)}") from exc
     return decision_id
 
 

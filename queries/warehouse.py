@@ -31,6 +31,12 @@ class WarehouseError(Exception):
     """A warehouse URL or connection problem, worded for the person running the tool."""
 
 
+def first_line(exc: BaseException) -> str:
+    """An exception's first line of text (drivers add SQL and links below it), or its type."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def read_secrets(secrets_path: Path = SECRETS_PATH) -> dict[str, object]:
     """The Streamlit secrets file as a dict, or an empty dict when there is none."""
     if not secrets_path.is_file():
@@ -217,7 +223,6 @@ def check_connection(engine: Engine) -> None:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except Exception as exc:  # every driver raises its own error types
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise WarehouseError(
-            f"cannot reach the warehouse at {describe_url(str(engine.url))}: {first_line}"
+            f"cannot reach the warehouse at {describe_url(str(engine.url))}: {first_line(exc)}"
         ) from exc
