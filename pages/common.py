@@ -28,7 +28,7 @@ from scoring.config import FACTORS, ScoringConfig, load_config
 from scoring.factors import compute_factors
 from scoring.groups import rank_groups
 from scoring.links import propose_links
-from scoring.network import build_graph
+from scoring.network import build_graph, linked_firms
 from scoring.quarters import Quarter, parse_quarter, quarters_between
 from serve import release_freed_memory
 
@@ -250,7 +250,21 @@ def company_graph(url: str) -> nx.MultiDiGraph:
     return build_graph(companies, aggregates.relations_table(engine))
 
 
-@st.cache_data(ttl=60, show_spinner=False)
+@st.cache_resource(ttl=DATA_TTL_SECONDS, show_spinner=False)
+def related_firms(url: str) -> dict[str, str]:
+    """Each firm with a relation, by name, and its label "name (id)": the network page's
+    picker, which took ~25 ms to list from the graph on every run."""
+    graph = company_graph(url)
+    return {
+        node: f"{graph.nodes[node].get('name') or node} ({node})" for node in linked_firms(graph)
+    }
+
+
+# Shared, not copied (see the scoring frames above): at 50,000 firms unpickling a fresh copy
+# cost ~13 ms of every run of the network page. Another analyst's decision shows within a
+# minute or two; the page's own decisions clear it at once. After a minute the old list is
+# shown while the new one (~0.4 s) is computed in the background.
+@st.cache_resource(ttl=60, show_spinner=False, refresh_mode="background")
 def link_suggestions(url: str) -> pl.DataFrame:
     """Suggested links not yet decided (no personal data: evidence is named, not shown)."""
     engine = engine_for(url)
@@ -278,7 +292,6 @@ def record_link_decision(url: str, **decision: str) -> None:
         network.record_link_decision(writer, **decision)
     finally:
         writer.dispose()
-    link_suggestions.clear()
     forget_scores()
 
 
@@ -342,6 +355,8 @@ def forget_scores() -> None:
         quarter_standings,
         _group_ranking,
         company_graph,
+        related_firms,
+        link_suggestions,
     ):
         cached.clear()
 

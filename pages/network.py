@@ -19,6 +19,7 @@ from pages.common import (
     quarter_picker,
     ranking_for,
     record_link_decision,
+    related_firms,
     t,
     tier_label,
     warehouse_url,
@@ -139,10 +140,8 @@ else:
 
 # --- the network around one firm ------------------------------------------------------------
 st.subheader(t("network.graph"))
-linked = sorted(
-    (node for node in graph.nodes if graph.degree(node) > 0),
-    key=lambda node: (graph.nodes[node].get("name") or node, node),
-)
+firm_labels = related_firms(url)
+linked = list(firm_labels)
 if not linked:
     st.info(t("network.no_relations"))
 else:
@@ -153,12 +152,14 @@ else:
         default = listed["group_id"][0] if listed.height else linked[0]
         st.session_state[FOCUS_KEY] = default
     focus = st.session_state[FOCUS_KEY]
-    options = linked if focus in linked else [focus, *linked]
+    options = linked if focus in firm_labels else [focus, *linked]
     focus = st.selectbox(
         t("network.firm"),
         options,
         key=FOCUS_KEY,
-        format_func=lambda node: f"{graph.nodes[node].get('name') or node} ({node})",
+        format_func=lambda node: (
+            firm_labels.get(node) or f"{graph.nodes[node].get('name') or node} ({node})"
+        ),
     )
     st.query_params["id"] = focus
     st.session_state[SYNCED_KEY] = focus

@@ -151,25 +151,57 @@ def successor_closure(relations: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _chain_graph(graph: nx.MultiDiGraph) -> nx.DiGraph:
-    return nx.DiGraph(_edges_of(graph, (SUCCESSOR,)))
+def reached(
+    graph: nx.MultiDiGraph,
+    company_id: str,
+    relations: Iterable[str],
+    *,
+    forward: bool = True,
+    backward: bool = True,
+) -> set[str]:
+    """The firms reached from the firm along edges of these relations (not the firm itself).
+
+    `forward` follows edges src -> dst, `backward` dst -> src; both: direction ignored. Only
+    the firms reached are visited: at 50,000 firms, building a graph of every such edge to
+    answer for one firm cost ~15 ms a call, and the network page and profile make several.
+    """
+    wanted = set(relations)
+    sides = [side for side, used in ((graph.succ, forward), (graph.pred, backward)) if used]
+    found: set[str] = set()
+    pending = [company_id]
+    while pending:
+        node = pending.pop()
+        for side in sides:
+            for other, keys in side[node].items():
+                if other not in found and not wanted.isdisjoint(keys):
+                    found.add(other)
+                    pending.append(other)
+    found.discard(company_id)
+    return found
 
 
 def predecessors_of(graph: nx.MultiDiGraph, company_id: str) -> list[str]:
     """Every firm the firm replaced, directly or down a chain of successors, sorted."""
-    chain = _chain_graph(graph)
-    return sorted(nx.ancestors(chain, company_id)) if company_id in chain else []
+    if company_id not in graph:
+        return []
+    return sorted(reached(graph, company_id, (SUCCESSOR,), forward=False))
 
 
 def group_of(graph: nx.MultiDiGraph, company_id: str) -> list[str]:
     """The members of the firm's group (itself included), sorted; [] for an unknown firm."""
     if company_id not in graph:
         return []
-    grouping = nx.Graph()
-    grouping.add_edges_from(_edges_of(graph, GROUP_RELATIONS))
-    if company_id not in grouping:
-        return [company_id]
-    return sorted(nx.node_connected_component(grouping, company_id))
+    return sorted({company_id, *reached(graph, company_id, GROUP_RELATIONS)})
+
+
+def linked_firms(graph: nx.MultiDiGraph) -> list[str]:
+    """The firms with at least one relation, sorted by name (then id; no name: by id).
+
+    Read from the edges: there are a few thousand, where asking each of 50,000 firms for its
+    degree took ~0.1 s, on every run of the network page.
+    """
+    ends = {node for edge in graph.edges() for node in edge}
+    return sorted(ends, key=lambda node: (graph.nodes[node].get("name") or node, node))
 
 
 def neighbourhood(graph: nx.MultiDiGraph, company_id: str, limit: int = 60) -> list[str]:
@@ -180,10 +212,9 @@ def neighbourhood(graph: nx.MultiDiGraph, company_id: str, limit: int = 60) -> l
     """
     if company_id not in graph:
         return []
-    chain = _chain_graph(graph)
-    lineage: set[str] = set()
-    if company_id in chain:
-        lineage = nx.ancestors(chain, company_id) | nx.descendants(chain, company_id)
+    lineage = reached(graph, company_id, (SUCCESSOR,), forward=False) | reached(
+        graph, company_id, (SUCCESSOR,), backward=False
+    )
     direct = set(graph.predecessors(company_id)) | set(graph.successors(company_id))
     ordered = [company_id]
     for part in (group_of(graph, company_id), sorted(lineage), sorted(direct)):
@@ -215,12 +246,10 @@ def related_companies(graph: nx.MultiDiGraph, company_id: str) -> pl.DataFrame:
         rows.append((other, key, "from"))
     linked = {other for other, _, _ in rows}
     rows += [(m, SAME_GROUP, "") for m in group_of(graph, company_id) if m not in linked]
-    chain = _chain_graph(graph)
-    if company_id in chain:
-        for earlier in nx.ancestors(chain, company_id) - linked:
-            rows.append((earlier, SUCCESSOR_CHAIN, "from"))
-        for later in nx.descendants(chain, company_id) - linked:
-            rows.append((later, SUCCESSOR_CHAIN, "to"))
+    for earlier in reached(graph, company_id, (SUCCESSOR,), forward=False) - linked:
+        rows.append((earlier, SUCCESSOR_CHAIN, "from"))
+    for later in reached(graph, company_id, (SUCCESSOR,), backward=False) - linked:
+        rows.append((later, SUCCESSOR_CHAIN, "to"))
     rows = [row for row in rows if row[0] != company_id]
     return (
         pl.DataFrame(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from random import Random
 
+import networkx as nx
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
@@ -18,6 +20,8 @@ from scoring.network import (
     drawing,
     group_membership,
     group_membership_of,
+    group_of,
+    linked_firms,
     neighbourhood,
     predecessors_of,
     related_companies,
@@ -342,3 +346,41 @@ def test_a_mixed_group_is_explained_against_its_members_peers_in_both_languages(
     assert english["score"][0] == korean["score"][0]
     with pytest.raises(ValueError, match="language must be one of"):
         rank_groups(inputs, membership=membership, language="fr")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_walking_from_a_firm_finds_what_whole_graph_algorithms_find(seed: int) -> None:
+    # Random networks with every relation, repeated pairs, both directions, cycles and loners.
+    rng = Random(seed)
+    ids = [f"F{k:02d}" for k in range(40)]
+    kinds = ("parent", "same_entity", "successor", "platform_seller", "shared_contact")
+    links = relations(
+        *((rng.choice(ids), rng.choice(ids), rng.choice(kinds)) for _ in range(rng.randint(10, 60)))
+    )
+    firms = companies(*((i, None) for i in ids))
+    graph = build_graph(firms.with_columns(pl.lit(None, dtype=pl.String).alias("name")), links)
+    grouping = nx.Graph()
+    grouping.add_nodes_from(graph.nodes)
+    grouping.add_edges_from(
+        (u, v) for u, v, key in graph.edges(keys=True) if key in ("parent", "same_entity")
+    )
+    chain = nx.DiGraph()
+    chain.add_nodes_from(graph.nodes)
+    chain.add_edges_from((u, v) for u, v, key in graph.edges(keys=True) if key == "successor")
+    for firm in ids:
+        assert group_of(graph, firm) == sorted(nx.node_connected_component(grouping, firm))
+        assert predecessors_of(graph, firm) == sorted(nx.ancestors(chain, firm))
+        lineage = nx.ancestors(chain, firm) | nx.descendants(chain, firm)
+        drawn = neighbourhood(graph, firm, limit=1000)
+        assert drawn[0] == firm
+        assert set(drawn) == {
+            firm,
+            *nx.node_connected_component(grouping, firm),
+            *lineage,
+            *nx.all_neighbors(graph, firm),
+        }
+        chained = related_companies(graph, firm).filter(pl.col("relation") == "successor chain")
+        direct = set(nx.all_neighbors(graph, firm))
+        assert set(chained["company_id"]) == lineage - direct - {firm}
+    with_any = sorted(node for node in graph.nodes if graph.degree(node) > 0)
+    assert linked_firms(graph) == with_any  # no names: sorted by id
