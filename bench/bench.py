@@ -543,13 +543,17 @@ def bench_profile(size: str, path: Path) -> list[Row]:
                 later.append(open_row_profile(page, row))
                 page.wait_for_function(PROFILE_DONE, timeout=900_000, polling=50)
             alerts_page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            alerts_page.add_init_script(WATCH_SOCKET)  # for the page tour's reruns
             sign_in(alerts_page, f"{url}/alerts", password)
             alerts_page.wait_for_function(ALERTS_DONE, timeout=900_000, polling=50)
+            after_alerts = peak_rss_mb(server.pid)
+            first_visits, switches, switches_lost = page_tour(alerts_page, TOUR_ROUNDS)
             browser.close()
-        after_alerts = peak_rss_mb(server.pid)
+        after_tour = peak_rss_mb(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
+    switch_times = [seconds for reruns in switches.values() for seconds in reruns]
     return [
         Row(
             size,
@@ -585,9 +589,72 @@ def bench_profile(size: str, path: Path) -> list[Row]:
             "peak memory: list + profile (+ alerts page)",
             f"{after_profile:,.0f} MB ({after_alerts:,.0f} MB)",
             "<= 1,500 MB",
-            "server VmHWM after the profile, and after the alerts page too",
+            f"server VmHWM after the profile, and after the alerts page too;"
+            f" {after_tour:,.0f} MB after every page of the tour",
+        ),
+        Row(
+            size,
+            "dashboard interaction p95 (page switches)",
+            f"{percentile(switch_times, 0.95) * 1000:.0f} ms",
+            "<= 300 ms",
+            "menu clicks, each page opened before: "
+            + "; ".join(
+                f"{PAGE_TITLES[name]} x{len(reruns)}: median"
+                f" {statistics.median(reruns) * 1000:.0f}, max {max(reruns) * 1000:.0f} ms"
+                for name, reruns in switches.items()
+            )
+            + f" ({switches_lost} clicks without a rerun, repeated). First visits after the"
+            " profile and the alerts page: "
+            + ", ".join(
+                f"{PAGE_TITLES[name]} {seconds:.1f} s" for name, seconds in first_visits.items()
+            ),
         ),
     ]
+
+
+# The tour a user makes through the menu once the profile and alerts have been opened.
+PAGE_TITLES = {
+    "overview": "Overview",
+    "network": "Corporate networks",
+    "report": "Quarterly report",
+    "alerts": "Early-warning alerts",
+    "targets": "Target list",
+}
+TOUR_ROUNDS = 5
+# A page's run is over and nothing on it is still loading.
+PAGE_SETTLED = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return app !== null && app.getAttribute("data-test-script-state") === "notRunning"
+    && document.querySelector('[data-testid="stSpinner"]') === null;
+}"""
+
+
+def page_tour(  # noqa: ANN001
+    page, rounds: int
+) -> tuple[dict[str, float], dict[str, list[float]], int]:
+    """Switching pages from the menu: seconds of each page's first visit (a click, then until
+    its run is over with no spinner left), then each switch's rerun, `rounds` times round the
+    tour; and how many clicks the browser lost."""
+
+    def menu_link(name: str):  # noqa: ANN202
+        return (
+            page.locator('[data-testid="stSidebarNav"] a').filter(has_text=PAGE_TITLES[name]).first
+        )
+
+    first: dict[str, float] = {}
+    reruns: dict[str, list[float]] = {}
+    lost = 0
+    for visit in range(rounds + 1):
+        for name in PAGE_TITLES:
+            clicked = time.perf_counter()
+            rerun, missed = retried_rerun(page, lambda name=name: menu_link(name).click)
+            page.wait_for_function(PAGE_SETTLED, timeout=900_000, polling=20)
+            lost += missed
+            if visit == 0:
+                first[name] = time.perf_counter() - clicked
+            elif rerun is not None:
+                reruns.setdefault(name, []).append(rerun.total)
+    return first, reruns, lost
 
 
 LATER_PROFILES = 5  # rows opened after the first, going down the list

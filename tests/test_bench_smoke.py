@@ -29,6 +29,7 @@ MEASURES = (
     "company profile: down to recent complaints",
     "company profile: whole page",
     "peak memory: list + profile (+ alerts page)",
+    "dashboard interaction p95 (page switches)",
 )
 
 
@@ -57,6 +58,10 @@ def test_tiny_benchmark_prints_every_measure(
     # Filters and the search were used, each rerun timed (a tiny list has one page only).
     others = next(line for line in table if "(filters, pages, search)" in line)
     assert "industry x5:" in others and "search x5:" in others, others
+    # Every page of the tour was switched to, each switch timed.
+    switches = next(line for line in table if "(page switches)" in line)
+    for title in ("Overview", "Corporate networks", "Quarterly report", "Target list"):
+        assert f"{title} x5:" in switches, switches
 
 
 def test_tiny_benchmark_loads_and_ranks_on_postgresql(
