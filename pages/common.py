@@ -204,7 +204,11 @@ def _ranking(
     return combine(factors_for(url, as_of), dict(weights) or None, scoring_config(), language)
 
 
-@st.cache_resource(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=64)
+# Refreshed in the background like the factors: an earlier quarter changes little, and a
+# profile's eight quarters took ~6 s to recompute in front of whoever opened one after the TTL.
+@st.cache_resource(
+    ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=64, refresh_mode="background"
+)
 def quarter_standings(
     url: str, as_of: date, weights: tuple[tuple[str, float], ...]
 ) -> pl.DataFrame:
