@@ -159,12 +159,15 @@ def reached(
     forward: bool = True,
     backward: bool = True,
 ) -> set[str]:
-    """The firms reached from the firm along edges of these relations (not the firm itself).
+    """The firms reached from the firm along edges of these relations (not the firm itself;
+    none for a firm not in the graph).
 
     `forward` follows edges src -> dst, `backward` dst -> src; both: direction ignored. Only
     the firms reached are visited: at 50,000 firms, building a graph of every such edge to
     answer for one firm cost ~15 ms a call, and the network page and profile make several.
     """
+    if company_id not in graph:
+        return set()
     wanted = set(relations)
     sides = [side for side, used in ((graph.succ, forward), (graph.pred, backward)) if used]
     found: set[str] = set()

@@ -24,6 +24,7 @@ from scoring.network import (
     linked_firms,
     neighbourhood,
     predecessors_of,
+    reached,
     related_companies,
     successor_closure,
 )
@@ -382,5 +383,6 @@ def test_walking_from_a_firm_finds_what_whole_graph_algorithms_find(seed: int) -
         chained = related_companies(graph, firm).filter(pl.col("relation") == "successor chain")
         direct = set(nx.all_neighbors(graph, firm))
         assert set(chained["company_id"]) == lineage - direct - {firm}
+    assert reached(graph, "nobody", kinds) == set()
     with_any = sorted(node for node in graph.nodes if graph.degree(node) > 0)
     assert linked_firms(graph) == with_any  # no names: sorted by id
