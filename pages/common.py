@@ -254,14 +254,17 @@ def company_graph(url: str) -> nx.MultiDiGraph:
     return build_graph(companies, aggregates.relations_table(engine))
 
 
+def firm_label(graph: nx.MultiDiGraph, node: str) -> str:
+    """A firm as the network page's picker shows it: "name (id)", or its id twice."""
+    return f"{graph.nodes[node].get('name') or node} ({node})"
+
+
 @st.cache_resource(ttl=DATA_TTL_SECONDS, show_spinner=False)
 def related_firms(url: str) -> dict[str, str]:
-    """Each firm with a relation, by name, and its label "name (id)": the network page's
-    picker, which took ~25 ms to list from the graph on every run."""
+    """Each firm with a relation, by name, and its `firm_label`: the network page's picker,
+    which took ~25 ms to list from the graph on every run."""
     graph = company_graph(url)
-    return {
-        node: f"{graph.nodes[node].get('name') or node} ({node})" for node in linked_firms(graph)
-    }
+    return {node: firm_label(graph, node) for node in linked_firms(graph)}
 
 
 # Shared, not copied (see the scoring frames above): at 50,000 firms unpickling a fresh copy

@@ -13,6 +13,7 @@ from access.roles import may
 from pages.auth import log_action, require_role
 from pages.common import (
     company_graph,
+    firm_label,
     group_ranking_for,
     link_suggestions,
     plain,
@@ -157,9 +158,7 @@ else:
         t("network.firm"),
         options,
         key=FOCUS_KEY,
-        format_func=lambda node: (
-            firm_labels.get(node) or f"{graph.nodes[node].get('name') or node} ({node})"
-        ),
+        format_func=lambda node: firm_labels.get(node) or firm_label(graph, node),
     )
     st.query_params["id"] = focus
     st.session_state[SYNCED_KEY] = focus
