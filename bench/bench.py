@@ -564,7 +564,8 @@ def bench_profile(size: str, path: Path) -> list[Row]:
             "company profile: header",
             f"{header * 1000:.0f} ms",
             "<= 300 ms",
-            "from the click in the target list to the tier and score shown; the first opening",
+            "from the press on a row of the target list to the frame drawing its tier and score;"
+            " the first opening",
         ),
         Row(
             size,
