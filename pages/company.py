@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 
 import plotly.graph_objects as go
@@ -36,7 +37,7 @@ from pages.common import (
     warehouse_url,
     weight_values,
 )
-from pages.widgets import profile_link_column, profile_links, profile_url
+from pages.widgets import hold_for_paint, profile_link_column, profile_links, profile_url
 from queries.audit import AuditError
 from queries.filters import ComplaintFilter
 from reports.content import ReportError, firm_report
@@ -98,6 +99,7 @@ columns[3].metric(t("company.complaints"), f"{firm['complaints']:,}" if firm els
 if firm:
     st.markdown(f"**{t('company.why')}:** {plain(firm['explanation'])}")
 st.caption(f"{t('company.link')}: `{profile_url(company_id, quarter)}`")
+header_out = time.perf_counter()
 # Logged once the header is out, before anything the target list does not show this role:
 # its tier, score, rank and explanation are on the list already, and writing the row took
 # 7-50 ms of the header's time. A row that cannot be written stops the page here.
@@ -229,6 +231,7 @@ timeline = company_timeline(
 ).tail(TIMELINE_MONTHS)
 timeline_box = st.empty()
 timeline_draft = timeline_box.container()
+hold_for_paint(header_out)  # the page's first chart: the header is painted before it
 timeline_draft.plotly_chart(timeline_figure(timeline, None), key="company.timeline_draft")
 
 # --- breakdowns -------------------------------------------------------------------------

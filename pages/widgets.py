@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 import polars as pl
 import streamlit as st
 
@@ -9,6 +12,9 @@ from pages.common import t
 from scoring.quarters import Quarter
 
 COMPANY_PAGE = "company"
+# How long a page's first chart is held back after its header: the browser's change of page
+# takes ~0.15-0.25 s of its main thread here (see hold_for_paint).
+HEADER_PAINT_SECONDS = 0.2
 
 
 def percent_change(value: float | None) -> str:
@@ -44,3 +50,23 @@ def profile_link_column() -> st.column_config.LinkColumn:
     return st.column_config.LinkColumn(
         t("col.company_id"), display_text=r"id=([^&]+)", help=t("nav.company")
     )
+
+
+def hold_for_paint(
+    shown_at: float,
+    hold: float = HEADER_PAINT_SECONDS,
+    clock: Callable[[], float] = time.perf_counter,
+    sleep: Callable[[float], None] = time.sleep,
+) -> float:
+    """Wait until `hold` seconds after `shown_at` (a `clock` time); the seconds waited.
+
+    A tab's first chart loads Streamlit's Plotly code, ~0.9 s of the browser's main thread on
+    the 2-core machine, and a chart that arrives before the header above it is painted holds
+    the header back that long: 1.4-2.4 s for a profile whose data were cached. Data that took
+    `hold` to fetch wait for nothing.
+    """
+    remaining = shown_at + hold - clock()
+    if remaining <= 0:
+        return 0.0
+    sleep(remaining)
+    return remaining

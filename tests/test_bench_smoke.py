@@ -26,6 +26,7 @@ MEASURES = (
     "dashboard peak memory",
     "company profile: header",
     "company profile: header, later openings",
+    "company profile: header, new tab, profile cached",
     "company profile: down to recent complaints",
     "company profile: whole page",
     "peak memory: list + profile (+ alerts page)",

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pages.common import plain
-from pages.widgets import selected_company
+from pages.widgets import hold_for_paint, selected_company
 from queries import aggregates
 from queries.scoring_inputs import fetch_scoring_inputs
 from queries.warehouse import make_engine
@@ -341,3 +341,15 @@ def test_the_selected_grid_row_names_the_firm_the_grid_showed_in_it() -> None:
     assert selected_company({"selection": {"rows": [3]}}, shown) is None
     assert selected_company({"selection": {"rows": [0]}}, []) is None
     assert selected_company(None, shown) is None
+
+
+def test_a_first_chart_waits_only_for_what_is_left_of_the_hold() -> None:
+    """The profile holds its first chart until the hold has passed since the header: the rest
+    of it when the data came quickly, nothing when fetching them took longer."""
+    slept: list[float] = []
+    waited = hold_for_paint(9.95, hold=0.2, clock=lambda: 10.0, sleep=slept.append)
+    assert waited == pytest.approx(0.15)
+    assert slept == [pytest.approx(0.15)]
+    slept.clear()
+    assert hold_for_paint(9.7, hold=0.2, clock=lambda: 10.0, sleep=slept.append) == 0.0
+    assert slept == []
