@@ -9,6 +9,7 @@ from pages.common import (
     engine_for,
     freeze_startup_objects,
     language_picker,
+    note_page,
     release_engine,
     t,
     warehouse_url,
@@ -85,4 +86,5 @@ if is_default_warehouse(url):
 sign_in_gate(url)
 connect_or_stop(url)
 st.sidebar.caption(f"{t('app.warehouse')}: {describe_url(url)}")
+note_page(navigation.url_path)
 navigation.run()

@@ -38,6 +38,8 @@ WARM_UP_VAR = "RADAR_WARM_UP"  # "0" turns the start-up warm-up off
 LANGUAGE_KEY = "radar.language"
 QUARTER_KEY = "radar.quarter"
 SYNCED_KEY = "radar.quarter_in_url"
+PAGE_KEY = "radar.page"  # the url_path of the page the last full run drew
+ENTERED_KEY = "radar.page_entered"  # whether this run came from another page (or none)
 WEIGHT_KEY_PREFIX = "radar.weight."
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
@@ -72,6 +74,17 @@ def use_page_router() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def note_page(url_path: str) -> None:
+    """Remember which page this run draws and whether the last full run drew another one."""
+    st.session_state[ENTERED_KEY] = st.session_state.get(PAGE_KEY) != url_path
+    st.session_state[PAGE_KEY] = url_path
+
+
+def page_entered() -> bool:
+    """Whether this run opened the page (from another page or a new tab), not reran it."""
+    return bool(st.session_state.get(ENTERED_KEY, True))
 
 
 def warehouse_url() -> str:

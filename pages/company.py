@@ -25,6 +25,7 @@ from pages.common import (
     group_ranking_for,
     industry_months,
     language,
+    page_entered,
     plain,
     quarter_picker,
     quarter_standings,
@@ -51,6 +52,7 @@ user = require_role("analyst")
 
 FIRM_REPORT_KEY = "radar.company.firm_report"
 FIRM_REQUEST_KEY = "radar.company.firm_report_requested"
+SHOWN_KEY = "radar.company.shown"  # the firm and quarter whose header the last run drew
 HISTORY_QUARTERS = 8
 RELATION_NAMES = (
     "parent",
@@ -100,6 +102,9 @@ if firm:
     st.markdown(f"**{t('company.why')}:** {plain(firm['explanation'])}")
 st.caption(f"{t('company.link')}: `{profile_url(company_id, quarter)}`")
 header_out = time.perf_counter()
+# A rerun on the page (a button, a download) finds its header drawn and its charts loaded.
+fresh_header = page_entered() or st.session_state.get(SHOWN_KEY) != (company_id, quarter.label)
+st.session_state[SHOWN_KEY] = (company_id, quarter.label)
 # Logged once the header is out, before anything the target list does not show this role:
 # its tier, score, rank and explanation are on the list already, and writing the row took
 # 7-50 ms of the header's time. A row that cannot be written stops the page here.
@@ -231,7 +236,8 @@ timeline = company_timeline(
 ).tail(TIMELINE_MONTHS)
 timeline_box = st.empty()
 timeline_draft = timeline_box.container()
-hold_for_paint(header_out)  # the page's first chart: the header is painted before it
+if fresh_header:
+    hold_for_paint(header_out)  # the page's first chart: the header is painted before it
 timeline_draft.plotly_chart(timeline_figure(timeline, None), key="company.timeline_draft")
 
 # --- breakdowns -------------------------------------------------------------------------

@@ -353,3 +353,31 @@ def test_a_first_chart_waits_only_for_what_is_left_of_the_hold() -> None:
     slept.clear()
     assert hold_for_paint(9.7, hold=0.2, clock=lambda: 10.0, sleep=slept.append) == 0.0
     assert slept == []
+
+
+def test_a_profile_holds_its_first_chart_only_when_its_header_is_new(monkeypatch, sample) -> None:
+    """Opening a profile holds its first chart back so that its header is painted first; a rerun
+    on the same profile (a button, a download) does not wait again; another firm's profile, or
+    the same one opened again from another page, does."""
+    import pages.widgets
+
+    holds: list[float] = []
+    monkeypatch.setattr(
+        pages.widgets, "hold_for_paint", lambda shown_at, **_: holds.append(shown_at) or 0.0
+    )
+    first, second = sample["ranked"]["company_id"][:2]
+    quarter = sample["quarter"].label
+    app = open_page(monkeypatch, sample["url"], "company", id=first, quarter=quarter)
+    assert len(holds) == 1
+    app.run()
+    assert not app.exception and len(holds) == 1
+    app.query_params["id"] = second
+    app.run()
+    assert metrics(app)["Rank"] == f"2 of {sample['ranked'].height:,}"
+    assert len(holds) == 2
+    app.switch_page("pages/targets.py").run()
+    app.switch_page("pages/company.py")
+    app.query_params.update({"id": second, "quarter": quarter})
+    app.run()
+    assert not app.exception and metrics(app)["Rank"].startswith("2 of")
+    assert len(holds) == 3
