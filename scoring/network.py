@@ -185,8 +185,6 @@ def reached(
 
 def predecessors_of(graph: nx.MultiDiGraph, company_id: str) -> list[str]:
     """Every firm the firm replaced, directly or down a chain of successors, sorted."""
-    if company_id not in graph:
-        return []
     return sorted(reached(graph, company_id, (SUCCESSOR,), forward=False))
 
 
