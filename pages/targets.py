@@ -17,6 +17,7 @@ from pages.common import (
     WEIGHT_KEY_PREFIX,
     factor_label,
     filter_options,
+    language,
     quarter_picker,
     ranking_for,
     scoring_config,
@@ -28,7 +29,7 @@ from pages.common import (
 )
 from pages.widgets import COMPANY_PAGE, selected_company
 from queries.filters import ComplaintFilter
-from scoring.combine import LEAD_COLUMNS
+from scoring.combine import LEAD_COLUMNS, tier_rule
 from scoring.config import FACTORS
 from scoring.exports import csv_bytes, xlsx_bytes
 from scoring.quarters import Quarter
@@ -201,6 +202,25 @@ def open_selected_profile(quarter: Quarter) -> None:
         )
 
 
+SUMMED_TIERS: tuple[str, ...] = ("investigate", "monitor", "watch")
+
+
+def tier_summary(shown: pl.DataFrame) -> None:
+    """How many of the listed firms each tier holds, each with the rule that puts a firm there.
+
+    It also loads the browser's code for metrics, which a firm's profile opens with: its header
+    is then drawn without waiting for it.
+    """
+    counts = dict(shown.group_by("tier").len().iter_rows())
+    config = scoring_config()
+    for column, tier in zip(st.columns(len(SUMMED_TIERS) + 1), SUMMED_TIERS, strict=False):
+        column.metric(
+            tier_label(tier),
+            f"{counts.get(tier, 0):,}",
+            help=tier_rule(tier, config, language()),
+        )
+
+
 @st.fragment
 def target_list(quarter: Quarter, windows: Windows) -> None:
     """Weights, filters, one page of the ranked list, row selection and downloads."""
@@ -217,6 +237,7 @@ def target_list(quarter: Quarter, windows: Windows) -> None:
     if shown.height == 0:
         st.info(t("targets.empty"))
         return
+    tier_summary(shown)
 
     lead = [name for name in LEAD_COLUMNS if name != "explanation"]
     extra = ["in_selection"] if "in_selection" in shown.columns else []

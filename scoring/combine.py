@@ -69,7 +69,6 @@ def tier_expression(
     """
     score, n = pl.col("score"), pl.col("complaints")
     enough = n >= config.min_complaints
-    minimum = config.min_complaints
     tier = (
         pl.when(enough & (score >= config.investigate_score))
         .then(pl.lit("investigate"))
@@ -81,21 +80,33 @@ def tier_expression(
     )
     capped = ~enough & (score >= config.monitor_score)
 
-    def rule_text(key: str, threshold: float) -> pl.Expr:
-        return pl.lit(say(key, language, score=f"{threshold:g}", minimum=minimum))
+    def rule_text(key: str) -> pl.Expr:
+        return pl.lit(tier_rule(key, config, language))
 
     rule = (
         pl.when(enough & (score >= config.investigate_score))
-        .then(rule_text("tier.investigate", config.investigate_score))
+        .then(rule_text("investigate"))
         .when(enough & (score >= config.monitor_score))
-        .then(rule_text("tier.monitor", config.monitor_score))
+        .then(rule_text("monitor"))
         .when(capped)
-        .then(rule_text("tier.capped", config.monitor_score))
+        .then(rule_text("capped"))
         .when(score >= config.watch_score)
-        .then(rule_text("tier.watch", config.watch_score))
-        .otherwise(rule_text("tier.none", config.watch_score))
+        .then(rule_text("watch"))
+        .otherwise(rule_text("none"))
     )
     return tier, rule, capped
+
+
+def tier_rule(rule: str, config: ScoringConfig, language: str = DEFAULT_LANGUAGE) -> str:
+    """The rule that puts a firm in a tier (or, for "capped", keeps it out of one), in words."""
+    threshold = {
+        "investigate": config.investigate_score,
+        "monitor": config.monitor_score,
+        "capped": config.monitor_score,
+        "watch": config.watch_score,
+        "none": config.watch_score,
+    }[rule]
+    return say(f"tier.{rule}", language, score=f"{threshold:g}", minimum=config.min_complaints)
 
 
 def leading_factors(contributions: np.ndarray) -> pl.DataFrame:

@@ -96,6 +96,33 @@ def test_target_list_matches_the_ranking_and_reranks_with_weights(monkeypatch, s
     assert list(table["company_id"]) != listed["company_id"].to_list()
 
 
+def test_target_list_counts_each_tier_of_the_listed_firms_with_its_rule(
+    monkeypatch, sample
+) -> None:
+    app = open_page(monkeypatch, sample["url"], "targets")
+    config = sample["config"]
+
+    def tier_counts(ranked: pl.DataFrame) -> dict[str, str]:
+        return {
+            tier: f"{ranked.filter(pl.col('tier') == tier).height:,}"
+            for tier in ("investigate", "monitor", "watch")
+        }
+
+    assert metrics(app) == tier_counts(sample["ranked"])
+    rules = {metric.label: metric.help for metric in app.metric}
+    assert rules["investigate"] == (
+        f"score >= {config.investigate_score:g} with >= {config.min_complaints} complaints"
+    )
+    assert rules["watch"] == f"score >= {config.watch_score:g}"
+
+    app.slider(key="radar.weight.growth").set_value(0.0).run()
+    reweighted = combine(sample["factors"], {"growth": 0.0}, config)
+    assert metrics(app) == tier_counts(reweighted)
+    industry = reweighted.filter(pl.col("tier") == "watch")["industry"][0]
+    app.selectbox(key="targets.filter.industry").set_value(industry).run()
+    assert metrics(app) == tier_counts(reweighted.filter(pl.col("industry") == industry))
+
+
 def test_target_list_filters_by_industry_and_says_when_empty(monkeypatch, sample) -> None:
     app = open_page(monkeypatch, sample["url"], "targets")
     industry = sample["ranked"]["industry"][0]
