@@ -654,6 +654,10 @@ def _shrunk_rate(
     return frame, shrunk.rate, peer
 
 
+# The funnel plot's control limits: the 95% and 99.8% ones on either side.
+FUNNEL_PROBS = {"low95": 0.025, "high95": 0.975, "low998": 0.001, "high998": 0.999}
+
+
 def unresolved_factor(frame: pl.DataFrame, strength: float, config: ScoringConfig) -> pl.DataFrame:
     """Unresolved share of decided complaints, shrunk toward the peers, with funnel limits.
 
@@ -666,15 +670,13 @@ def unresolved_factor(frame: pl.DataFrame, strength: float, config: ScoringConfi
     )
     decided = frame["decided"].to_numpy()
     target_values = frame["unresolved_funnel_target"].to_numpy()
-    limits = {
-        name: stats.funnel_limit(target_values, decided, prob)
-        for name, prob in (
-            ("low95", 0.025),
-            ("high95", 0.975),
-            ("low998", 0.001),
-            ("high998", 0.999),
+    limits = dict(
+        zip(
+            FUNNEL_PROBS,
+            stats.funnel_limits(target_values, decided, tuple(FUNNEL_PROBS.values())),
+            strict=True,
         )
-    }
+    )
     frame = frame.with_columns(
         *[_series(f"unresolved_funnel_{name}", values) for name, values in limits.items()],
         _series("unresolved_factor", _points(_log2_ratio(shrunk, peer), config.factor_cap)),

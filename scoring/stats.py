@@ -84,6 +84,19 @@ def per_distinct(function: Callable[..., FloatArray], *args: object) -> FloatArr
     return values[inverse].reshape(shape)
 
 
+def per_distinct_at(
+    function: Callable[..., FloatArray], args: tuple[object, ...], values: tuple[float, ...]
+) -> list[FloatArray]:
+    """[per_distinct(function, *args, value) for value in values], finding the distinct
+    argument tuples once (a shrunk rate's two interval ends, a funnel's four limits)."""
+    arrays = np.broadcast_arrays(*(_floats(a) for a in args))
+    shape = arrays[0].shape
+    columns = [np.ascontiguousarray(a.ravel()) for a in arrays]
+    first, inverse = _distinct_rows(columns)
+    distinct = [column[first] for column in columns]
+    return [in_parallel(function, *distinct, value)[inverse].reshape(shape) for value in values]
+
+
 def _distinct_rows(columns: list[FloatArray]) -> tuple[np.ndarray, np.ndarray]:
     """Index of one row per distinct tuple, and each row's tuple number (bitwise equality)."""
     # Sorting the floats' bit patterns as integers: exact, NaN-safe and faster than np.unique
@@ -557,11 +570,8 @@ def beta_binomial_shrink(
     a = strength * m + x
     b = strength * (1 - m) + n - x
     tail = (1.0 - level) / 2.0
-    return Shrunk(
-        rate=a / (a + b),
-        low=per_distinct(special.betaincinv, a, b, tail),
-        high=per_distinct(special.betaincinv, a, b, 1.0 - tail),
-    )
+    low, high = per_distinct_at(special.betaincinv, (a, b), (tail, 1.0 - tail))
+    return Shrunk(rate=a / (a + b), low=low, high=high)
 
 
 # --- funnel plot ---------------------------------------------------------------------------
@@ -573,18 +583,25 @@ def funnel_limit(target: object, trials: object, prob: float) -> FloatArray:
     r is the smallest count with F(r) >= prob, alpha = (F(r) - prob) / (F(r) - F(r - 1)), and
     the limit is (r - alpha) / n, clipped to [0, 1]. NaN where trials is 0 or missing.
     """
+    return funnel_limits(target, trials, (prob,))[0]
+
+
+def funnel_limits(target: object, trials: object, probs: tuple[float, ...]) -> list[FloatArray]:
+    """`funnel_limit` at each of `probs`, the distinct (target, size) pairs found once."""
     theta, n = _floats(target), _floats(trials)
     ok = np.isfinite(theta) & np.isfinite(n) & (n > 0)
     size = np.where(ok, n, 1.0)
     p = np.clip(np.where(ok, theta, 0.5), 1e-12, 1 - 1e-12)
-    # One target per industry and few distinct sizes: compute each (target, size) pair once.
-    flat_p, flat_size = np.ascontiguousarray(p.ravel()), np.ascontiguousarray(size.ravel())
-    first, row_pair = _distinct_rows([flat_p, flat_size])
-    p, size = flat_p[first], flat_size[first]
+    # One target per industry and few distinct sizes: each (target, size) pair is computed once.
+    limits = per_distinct_at(_funnel_limit, (p, size), probs)
+    return [np.where(ok, limit, np.nan) for limit in limits]
+
+
+def _funnel_limit(p: FloatArray, size: FloatArray, prob: FloatArray) -> FloatArray:
+    """The exact limit for valid rates and sizes (see `funnel_limit`)."""
     r = stats.binom.ppf(prob, size, p)
     at_r = stats.binom.cdf(r, size, p)
     below_r = stats.binom.cdf(r - 1, size, p)
     with np.errstate(divide="ignore", invalid="ignore"):
         alpha = np.where(at_r > below_r, (at_r - prob) / (at_r - below_r), 0.0)
-    limit = np.clip((r - alpha) / size, 0.0, 1.0)[row_pair.reshape(ok.shape)]
-    return np.where(ok, limit, np.nan)
+    return np.clip((r - alpha) / size, 0.0, 1.0)
