@@ -4,9 +4,11 @@ A rollup row holds the counts of one firm's complaints received in one month. Ev
 is fixed once the complaint is loaded, except two things that depend on the as-of date: whether
 a complaint still in progress, or one with no answer and no timeliness verdict, is past the
 response deadline. The rollup keeps those complaints as `in_progress` and `pending`; a month that
-ended before `as_of - deadline` has all of them overdue, so it is answered from the rollup, and
-the one or two months after that are counted from the complaints themselves. The result equals
-`aggregates.company_period_counts(period="month")` exactly (tests/test_rollups.py).
+ended before `as_of - deadline` has all of them overdue, so it is answered from the rollup. In
+the one or two months after that, only the complaints received within the deadline of `as_of`
+are not: those few are counted from the complaints and taken off the rollup's overdue counts.
+The result equals `aggregates.company_period_counts(period="month")` exactly
+(tests/test_rollups.py).
 """
 
 from __future__ import annotations
@@ -308,19 +310,62 @@ def company_month_counts(
         )
         for first, last, statuses in _settled_parts(start, settled_end, status_ranges)
     ]
-    if open_from <= end:
-        reads.append(
-            partial(
-                company_period_counts,
-                engine,
-                period="month",
-                complaint_filter=ComplaintFilter(start=open_from, end=end),
-                as_of=as_of,
-                deadline_days=deadline_days,
-            )
-        )
+    still_open = open_from <= end
+    if still_open:
+        reads.append(partial(_settled_months, engine, open_from, end, deadline_days))
+        reads.append(partial(_not_yet_overdue, engine, open_from, end, as_of, deadline_days))
     parts = concurrently(engine, *reads)
+    if still_open:
+        *parts, open_months, young = parts
+        parts.append(_less_not_yet_overdue(open_months, young))
     return pl.concat(parts) if parts else pl.DataFrame(schema=MONTH_SCHEMA)
+
+
+def _not_yet_overdue(
+    engine: Engine, start: date, end: date, as_of: date, deadline_days: int
+) -> pl.DataFrame:
+    """Per firm and month in [start, end]: complaints in progress, and complaints with no
+    answer and no timeliness verdict, that are still within the deadline at `as_of`."""
+    c = complaints.c
+    month = period_start(c.received_date, "month")
+    unanswered = c.timely.is_(None) & c.responded_date.is_(None)
+    query = (
+        select(
+            c.company_id,
+            month.label("period_start"),
+            count_if(c.status == "in_progress").label("young_in_progress"),
+            count_if(unanswered).label("young_unanswered"),
+        )
+        # Within the deadline: as_of - received <= deadline_days, whole days.
+        .where(c.received_date >= max(start, as_of - timedelta(days=deadline_days)))
+        .where(c.received_date <= end)
+        .where((c.status == "in_progress") | unanswered)
+        .group_by(c.company_id, month)
+    )
+    schema = {
+        "company_id": pl.String(),
+        "period_start": pl.Date(),
+        "young_in_progress": pl.Int64(),
+        "young_unanswered": pl.Int64(),
+    }
+    with engine.connect() as connection:
+        return fetch_frame(connection, query, schema)
+
+
+def _less_not_yet_overdue(months: pl.DataFrame, young: pl.DataFrame) -> pl.DataFrame:
+    """Rollup months read as settled (every complaint in progress or unanswered counted as
+    overdue), with those still within the deadline (`_not_yet_overdue`) taken off again."""
+    in_progress = pl.col("young_in_progress").fill_null(0)
+    unanswered = pl.col("young_unanswered").fill_null(0)
+    return (
+        months.join(young, on=["company_id", "period_start"], how="left")
+        .with_columns(
+            pl.col("overdue_in_progress") - in_progress,
+            pl.col("timely_known") - unanswered,
+            pl.col("late") - unanswered,
+        )
+        .select(list(MONTH_SCHEMA))
+    )
 
 
 def _settled_parts(
