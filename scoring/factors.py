@@ -921,15 +921,17 @@ def returning_statutes(
     statutes qualify, the one with the most complaints (then alphabetical) is named.
     """
     statutes = issue_statutes.unique("issue", keep="first")
+    acted = actions.select("company_id", "statute").drop_nulls().unique()
+    # Only a firm with an earlier action can have a statute return: ~1,500 of 50,000 firms.
     per_statute = (
-        issues.join(statutes, on="issue", how="left")
+        issues.join(acted.select("company_id").unique(), on="company_id", how="semi")
+        .join(statutes, on="issue", how="left")
         .with_columns(pl.col("complaints").cast(pl.Int64))
         .with_columns(firm_total=pl.col("complaints").sum().over("company_id"))
         .filter(pl.col("statute").is_not_null())
         .group_by("company_id", "statute")
         .agg(pl.col("complaints").sum().alias("statute_complaints"), pl.col("firm_total").first())
     )
-    acted = actions.select("company_id", "statute").drop_nulls().unique()
     return (
         per_statute.join(acted, on=["company_id", "statute"], how="inner")
         .filter(
