@@ -689,7 +689,10 @@ def open_row_profile(page, row: int) -> float:  # noqa: ANN001
     """Select the target list's row (0: the first), which opens that firm's profile; seconds
     from the press to the frame that draws the profile's header (tier, score, rank), timed
     inside the browser (WATCH_SOCKET on the page)."""
-    grid = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+    table = page.locator('[data-testid="stDataFrame"]').first
+    # Its rows in view whatever stands above the grid, as a person would scroll to them.
+    table.evaluate("grid => grid.scrollIntoView({block: 'center'})")
+    grid = table.bounding_box()
     assert grid is not None
     start = page.evaluate(WATCH_HEADER)
     # The row's selection checkbox: left edge, below the header row, 35 px a row.

@@ -8,8 +8,11 @@ every ranked firm.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from access.roles import allows, may
 from pages.auth import audited_download, reason_input, require_role, session_user
@@ -205,15 +208,16 @@ def open_selected_profile(quarter: Quarter) -> None:
 SUMMED_TIERS: tuple[str, ...] = ("investigate", "monitor", "watch")
 
 
-def tier_summary(shown: pl.DataFrame) -> None:
-    """How many of the listed firms each tier holds, each with the rule that puts a firm there.
+def tier_summary(shown: pl.DataFrame, columns: Sequence[DeltaGenerator]) -> None:
+    """How many of the listed firms each tier holds, one per column, each with the rule that
+    puts a firm there.
 
     It also loads the browser's code for metrics, which a firm's profile opens with: its header
     is then drawn without waiting for it.
     """
     counts = dict(shown.group_by("tier").len().iter_rows())
     config = scoring_config()
-    for column, tier in zip(st.columns(len(SUMMED_TIERS) + 1), SUMMED_TIERS, strict=False):
+    for column, tier in zip(columns, SUMMED_TIERS, strict=True):
         column.metric(
             tier_label(tier),
             f"{counts.get(tier, 0):,}",
@@ -237,18 +241,18 @@ def target_list(quarter: Quarter, windows: Windows) -> None:
     if shown.height == 0:
         st.info(t("targets.empty"))
         return
-    tier_summary(shown)
+    # The page picker beside the tier counts, not on a row of its own above the grid.
+    *tier_columns, pager = st.columns(len(SUMMED_TIERS) + 1, vertical_alignment="bottom")
+    tier_summary(shown, tier_columns)
+    with pager:
+        rows = one_page(shown)
 
     lead = [name for name in LEAD_COLUMNS if name != "explanation"]
     extra = ["in_selection"] if "in_selection" in shown.columns else []
     contributions = [f"{factor}_contribution" for factor in FACTORS]
-    display = (
-        one_page(shown)
-        .select(*lead, *extra, *contributions, "explanation")
-        .with_columns(
-            pl.col("tier").replace_strict(
-                {tier: tier_label(tier) for tier in TIERS}, default=pl.col("tier")
-            )
+    display = rows.select(*lead, *extra, *contributions, "explanation").with_columns(
+        pl.col("tier").replace_strict(
+            {tier: tier_label(tier) for tier in TIERS}, default=pl.col("tier")
         )
     )
     if can_open_profiles:
