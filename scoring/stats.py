@@ -76,12 +76,8 @@ def per_distinct(function: Callable[..., FloatArray], *args: object) -> FloatArr
     thousand distinct values: computing each quantile once and scattering it back is exact and
     several times cheaper than one inversion per firm.
     """
-    arrays = np.broadcast_arrays(*(_floats(a) for a in args))
-    shape = arrays[0].shape
-    columns = [np.ascontiguousarray(a.ravel()) for a in arrays]
-    first, inverse = _distinct_rows(columns)
-    values = in_parallel(function, *(column[first] for column in columns))
-    return values[inverse].reshape(shape)
+    distinct, inverse, shape = _distinct_arguments(args)
+    return in_parallel(function, *distinct)[inverse].reshape(shape)
 
 
 def per_distinct_at(
@@ -89,12 +85,19 @@ def per_distinct_at(
 ) -> list[FloatArray]:
     """[per_distinct(function, *args, value) for value in values], finding the distinct
     argument tuples once (a shrunk rate's two interval ends, a funnel's four limits)."""
+    distinct, inverse, shape = _distinct_arguments(args)
+    return [in_parallel(function, *distinct, value)[inverse].reshape(shape) for value in values]
+
+
+def _distinct_arguments(
+    args: tuple[object, ...],
+) -> tuple[list[FloatArray], np.ndarray, tuple[int, ...]]:
+    """The distinct tuples of broadcast arguments (one array per argument), each element's
+    tuple number, and the broadcast shape."""
     arrays = np.broadcast_arrays(*(_floats(a) for a in args))
-    shape = arrays[0].shape
     columns = [np.ascontiguousarray(a.ravel()) for a in arrays]
     first, inverse = _distinct_rows(columns)
-    distinct = [column[first] for column in columns]
-    return [in_parallel(function, *distinct, value)[inverse].reshape(shape) for value in values]
+    return [column[first] for column in columns], inverse, arrays[0].shape
 
 
 def _distinct_rows(columns: list[FloatArray]) -> tuple[np.ndarray, np.ndarray]:

@@ -336,6 +336,22 @@ def test_per_distinct_evaluates_each_argument_tuple_once_and_scatters_it_back() 
     assert sum(seen) == 5 * 3 + 3  # every (a, b) pair once, NaN rows once per b
 
 
+def test_per_distinct_at_finds_the_tuples_once_for_every_last_argument() -> None:
+    rng = np.random.default_rng(6)
+    a = rng.integers(1, 6, size=30_000).astype(float)
+    b = rng.integers(1, 4, size=30_000).astype(float)
+    seen: list[int] = []
+
+    def counted(x: np.ndarray, y: np.ndarray, q: np.ndarray) -> np.ndarray:
+        seen.append(x.size)
+        return special.betaincinv(x, y, q)
+
+    low, high = stats.per_distinct_at(counted, (a, b), (0.025, 0.975))
+    np.testing.assert_array_equal(low, special.betaincinv(a, b, 0.025))
+    np.testing.assert_array_equal(high, special.betaincinv(a, b, 0.975))
+    assert seen == [15, 15]
+
+
 def test_squash_merges_equal_counts_with_close_expected_and_keeps_exposure() -> None:
     n = np.array([3.0, 1.0, 3.0, 3.0, 0.0, 1.0])
     e = np.array([2.0, 0.5, 2.0 * (1 + 1e-4), 8.0, 0.01, 0.5])
