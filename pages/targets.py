@@ -205,7 +205,7 @@ def open_selected_profile(quarter: Quarter) -> None:
         )
 
 
-SUMMED_TIERS: tuple[str, ...] = ("investigate", "monitor", "watch")
+COUNTED_TIERS: tuple[str, ...] = ("investigate", "monitor", "watch")
 
 
 def tier_summary(shown: pl.DataFrame, columns: Sequence[DeltaGenerator]) -> None:
@@ -217,7 +217,7 @@ def tier_summary(shown: pl.DataFrame, columns: Sequence[DeltaGenerator]) -> None
     """
     counts = dict(shown.group_by("tier").len().iter_rows())
     config = scoring_config()
-    for column, tier in zip(columns, SUMMED_TIERS, strict=True):
+    for column, tier in zip(columns, COUNTED_TIERS, strict=True):
         column.metric(
             tier_label(tier),
             f"{counts.get(tier, 0):,}",
@@ -242,7 +242,7 @@ def target_list(quarter: Quarter, windows: Windows) -> None:
         st.info(t("targets.empty"))
         return
     # The page picker beside the tier counts, not on a row of its own above the grid.
-    *tier_columns, pager = st.columns(len(SUMMED_TIERS) + 1, vertical_alignment="bottom")
+    *tier_columns, pager = st.columns(len(COUNTED_TIERS) + 1, vertical_alignment="bottom")
     tier_summary(shown, tier_columns)
     with pager:
         rows = one_page(shown)
