@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from pages.auth import pages_for, session_user, sign_in_gate
@@ -25,7 +27,11 @@ from queries.warehouse import (
 )
 from sample_data.load import ensure_sample_warehouse
 
-st.set_page_config(page_title="Complaint Radar", page_icon=":material/radar:", layout="wide")
+# A file the server sends itself: an icon name or emoji would make every tab fetch the picture
+# from Google's or a CDN's servers, which an agency's closed network does not reach.
+FAVICON = Path(__file__).parent / "assets" / "favicon.png"
+
+st.set_page_config(page_title="Complaint Radar", page_icon=str(FAVICON), layout="wide")
 freeze_startup_objects()
 
 

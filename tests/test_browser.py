@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -299,6 +300,29 @@ def test_select_a_firm_on_the_target_list_opens_its_profile(server, sample, page
     assert heading(page) == top["name"]
     assert metric(page, "Tier") == top["tier"]
     screenshot(page, "company_profile", for_docs=True)
+
+
+def test_the_dashboard_asks_no_other_host_for_anything(server, page) -> None:
+    """An agency's network is closed: the list, a profile with its charts and the overview are
+    drawn from the dashboard's own server alone (the tab's icon included)."""
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    open_signed_in(page, f"{server}/targets", '[data-testid="stDataFrame"]')
+    open_first_row(page)
+    page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=120_000)
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Overview").first.click()
+    page.locator("h2", has_text="Overview").first.wait_for(timeout=60_000)
+    settle(page, '[data-testid="stPlotlyChart"]')
+    own = urllib.parse.urlsplit(server).netloc
+    elsewhere = sorted(
+        {
+            url
+            for url in asked
+            if urllib.parse.urlsplit(url).scheme in ("http", "https", "ws", "wss")
+            and urllib.parse.urlsplit(url).netloc != own
+        }
+    )
+    assert len(asked) > 10 and elsewhere == []
 
 
 def test_a_firm_found_by_search_opens_its_profile(server, sample, page) -> None:
