@@ -94,11 +94,17 @@ def _rollup_columns(deadline_days: int) -> list[ColumnElement]:
         count_if(c.responded_date.is_not(None)).label("responded"),
         count_if(c.timely.is_not(None) | c.responded_date.is_not(None)).label("timely_known_fixed"),
         count_if(late_fixed == true()).label("late_fixed"),
-        count_if(c.timely.is_(None) & c.responded_date.is_(None)).label("pending"),
+        count_if(_unanswered()).label("pending"),
         func.sum(response_days).label("response_days_sum"),
         func.sum(c.amount).label("amount_sum"),
         func.count(c.amount).label("amount_n"),
     ]
+
+
+def _unanswered() -> ColumnElement[bool]:
+    """A complaint with no answer and no timeliness verdict: the rollup's `pending`, whose
+    lateness depends on the as-of date."""
+    return complaints.c.timely.is_(None) & complaints.c.responded_date.is_(None)
 
 
 def _aggregate_into_rollup(
@@ -328,7 +334,7 @@ def _not_yet_overdue(
     answer and no timeliness verdict, that are still within the deadline at `as_of`."""
     c = complaints.c
     month = period_start(c.received_date, "month")
-    unanswered = c.timely.is_(None) & c.responded_date.is_(None)
+    unanswered = _unanswered()
     query = (
         select(
             c.company_id,
