@@ -293,7 +293,8 @@ def _ranked(args: argparse.Namespace, as_of: date, level: str = "company"):  # n
     language = getattr(args, "language", "en")
     if level == "group":
         return rank_groups(inputs, config, weights, language=language), inputs
-    return combine(compute_factors(inputs, config), weights, config, language), inputs
+    factors = compute_factors(inputs, config, languages=[language])
+    return combine(factors, weights, config, language), inputs
 
 
 def _write_ranked(  # noqa: ANN001

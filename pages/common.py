@@ -29,6 +29,7 @@ from scoring.factors import compute_factors
 from scoring.groups import rank_groups
 from scoring.links import propose_links
 from scoring.network import build_graph, linked_firms
+from scoring.phrases import DEFAULT_LANGUAGE
 from scoring.quarters import Quarter, parse_quarter, quarters_between
 from serve import release_freed_memory
 
@@ -197,9 +198,10 @@ def inputs_for(url: str, as_of: date) -> ScoringInputs:
 @st.cache_resource(
     ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=24, refresh_mode="background"
 )
-def factors_for(url: str, as_of: date) -> pl.DataFrame:
-    """Every firm's factors as of a date: the expensive step, computed once per date."""
-    return compute_factors(inputs_for(url, as_of), scoring_config())
+def factors_for(url: str, as_of: date, language: str) -> pl.DataFrame:
+    """Every firm's factors as of a date, their sentences in one language: the expensive step,
+    computed once per date and language (a dashboard is read in one language)."""
+    return compute_factors(inputs_for(url, as_of), scoring_config(), languages=[language])
 
 
 def ranking_for(url: str, as_of: date, weights: tuple[tuple[str, float], ...] = ()) -> pl.DataFrame:
@@ -214,7 +216,8 @@ def _ranking(
     url: str, as_of: date, weights: tuple[tuple[str, float], ...], language: str
 ) -> pl.DataFrame:
     """Re-ranked from cached factors (no warehouse) for a date, weights and language."""
-    return combine(factors_for(url, as_of), dict(weights) or None, scoring_config(), language)
+    factors = factors_for(url, as_of, language)
+    return combine(factors, dict(weights) or None, scoring_config(), language)
 
 
 # Refreshed in the background like the factors: an earlier quarter changes little, and a
@@ -233,7 +236,9 @@ def quarter_standings(
     """
     config = scoring_config()
     inputs = fetch_scoring_inputs(engine_for(url), as_of, config)  # not cached either
-    ranked = combine(compute_factors(inputs, config), dict(weights) or None, config)
+    # Only its explanation reads the sentences, and a standing has none: one language will do.
+    factors = compute_factors(inputs, config, languages=[DEFAULT_LANGUAGE])
+    ranked = combine(factors, dict(weights) or None, config, DEFAULT_LANGUAGE)
     standings = ranked.select("company_id", "rank", "score", "tier", "complaints")
     del inputs, ranked
     release_freed_memory()

@@ -74,14 +74,15 @@ class WarehouseSource:
     def __init__(self, engine: Engine, config: ScoringConfig) -> None:
         self.engine = engine
         self.config = config
-        self._factors: dict[date, pl.DataFrame] = {}
+        self._factors: dict[tuple[date, str], pl.DataFrame] = {}
 
     def ranking(self, as_of: date, language: str) -> pl.DataFrame:
         """compute_factors then combine with the config's weights, as `cli.py rank` does."""
-        if as_of not in self._factors:
+        key = (as_of, language)
+        if key not in self._factors:
             inputs = fetch_scoring_inputs(self.engine, as_of, self.config)
-            self._factors[as_of] = compute_factors(inputs, self.config)
-        return combine(self._factors[as_of], None, self.config, language)
+            self._factors[key] = compute_factors(inputs, self.config, languages=[language])
+        return combine(self._factors[key], None, self.config, language)
 
     def weekly_totals(self, complaint_filter: ComplaintFilter) -> pl.DataFrame:
         """aggregates.weekly_totals."""

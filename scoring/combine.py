@@ -13,7 +13,7 @@ import polars as pl
 
 from scoring.config import FACTORS, ScoringConfig, Weights
 from scoring.factors import PHRASE_PREFIX, phrase_column
-from scoring.phrases import DEFAULT_LANGUAGE, LANGUAGES, check_language, fill, say
+from scoring.phrases import DEFAULT_LANGUAGE, check_language, fill, say
 
 LEAD_COLUMNS: tuple[str, ...] = (
     "rank",
@@ -43,17 +43,19 @@ def resolve_weights(
     return config.weights.updated(weights)
 
 
-def _check_factors(factors: pl.DataFrame) -> None:
-    needed = [
-        "company_id",
-        "complaints",
-        *[f"{f}_factor" for f in FACTORS],
-        *[phrase_column(f, language) for f in FACTORS for language in LANGUAGES],
-    ]
+def _check_factors(factors: pl.DataFrame, language: str) -> None:
+    """Raise unless `factors` has what a ranking explained in `language` reads."""
+    needed = ["company_id", "complaints", *[f"{f}_factor" for f in FACTORS]]
     for name in needed:
         if name not in factors.columns:
             raise ValueError(
                 f"factors frame is missing column {name!r}; build it with compute_factors."
+            )
+    for factor in FACTORS:
+        if phrase_column(factor, language) not in factors.columns:
+            raise ValueError(
+                f"the factors have no sentences in {language!r}; build them with"
+                f" compute_factors(..., languages=[{language!r}])."
             )
 
 
@@ -186,7 +188,7 @@ def combine(
     """
     config = config or ScoringConfig()
     check_language(language)
-    _check_factors(factors)
+    _check_factors(factors, language)
     shares = resolve_weights(weights, config).normalised()
     # Arithmetic in numpy, text and ordering in one lazy polars query: this step reruns on every
     # slider move, so it must stay well under 50 ms for 50,000 firms.

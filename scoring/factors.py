@@ -25,7 +25,7 @@ from scoring import stats
 from scoring.config import ScoringConfig
 from scoring.counts import firm_counts, firm_counts_for
 from scoring.network import successor_closure
-from scoring.phrases import LANGUAGES, action_name, action_past, fill
+from scoring.phrases import LANGUAGES, action_name, action_past, check_language, fill
 from scoring.pooling import MEMBERS_BASIS, MIXED, pool_actions, pool_firms, pool_issues
 from scoring.windows import Windows, add_months, calibration_windows
 
@@ -54,8 +54,13 @@ def compute_factors(
     inputs: InputsLike,
     config: ScoringConfig | None = None,
     groups: pl.DataFrame | None = None,
+    languages: Sequence[str] = LANGUAGES,
 ) -> pl.DataFrame:
     """One row per firm with every factor's evidence, points and phrase, sorted by company_id.
+
+    The phrases are written in each of `languages` (scoring.phrases.LANGUAGES), and
+    scoring.combine can explain the ranking in those only. Writing them is a fifth of this
+    step's work per language, so a caller that shows one language asks for that one.
 
     Firms in the company table with no complaints get zero counts. Input row order does not
     matter: every frame is put in a canonical order before any model is fitted. The shrinkage
@@ -69,6 +74,7 @@ def compute_factors(
     `groups` is a group of one.
     """
     config = config or ScoringConfig()
+    languages = tuple(check_language(language) for language in languages)
     windows = config.windows(inputs.as_of)
     baselines = calibration_windows(windows)
     counts, *baseline_counts = firm_counts_for(
@@ -86,16 +92,22 @@ def compute_factors(
         actions = pool_actions(actions, groups)
     frame = with_each_factor(
         frame,
-        partial(volume_factor, prior=priors.volume, config=config),
-        partial(growth_factor, config=config),
-        partial(unresolved_factor, strength=priors.unresolved_strength, config=config),
+        partial(volume_factor, prior=priors.volume, config=config, languages=languages),
+        partial(growth_factor, config=config, languages=languages),
+        partial(
+            unresolved_factor,
+            strength=priors.unresolved_strength,
+            config=config,
+            languages=languages,
+        ),
         partial(
             timeliness_factor,
             strength=priors.late_strength,
             config=config,
             deadline_days=inputs.deadline_days,
+            languages=languages,
         ),
-        partial(severity_factor, config=config),
+        partial(severity_factor, config=config, languages=languages),
         partial(
             repeat_factor,
             actions=actions,
@@ -103,6 +115,7 @@ def compute_factors(
             issue_statutes=inputs.issue_statutes,
             companies=inputs.companies,
             config=config,
+            languages=languages,
         ),
     )
     return (
@@ -313,21 +326,22 @@ def with_phrases(
     factor: str,
     phrase: Callable[[str], pl.Expr],
     needed: pl.Expr | None = None,
+    languages: Sequence[str] = LANGUAGES,
 ) -> pl.DataFrame:
-    """Add the factor's evidence sentence in every language where `needed` (points > 0 unless
-    given); null elsewhere.
+    """Add the factor's evidence sentence in each of `languages` where `needed` (points > 0
+    unless given); null elsewhere.
 
     An explanation only ever quotes a factor that scored (scoring.combine), so the text is
     written for those few rows: most of 50,000 firms score 0 on most factors.
     """
     needed = pl.col(f"{factor}_factor") > 0 if needed is None else needed
     rows = frame.select(pl.arg_where(needed.fill_null(False))).to_series()
-    texts = frame[rows].select(phrase(language).alias(language) for language in LANGUAGES)
+    texts = frame[rows].select(phrase(language).alias(language) for language in languages)
     return frame.with_columns(
         pl.Series(phrase_column(factor, language), dtype=pl.String)
         .extend_constant(None, frame.height)
         .scatter(rows, texts[language])
-        for language in LANGUAGES
+        for language in languages
     )
 
 
@@ -470,7 +484,10 @@ def expected_counts(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def volume_factor(
-    frame: pl.DataFrame, prior: stats.GammaMixture, config: ScoringConfig
+    frame: pl.DataFrame,
+    prior: stats.GammaMixture,
+    config: ScoringConfig,
+    languages: Sequence[str] = LANGUAGES,
 ) -> pl.DataFrame:
     """Observed/expected complaints shrunk with DuMouchel's gamma-Poisson model; points from EB05.
 
@@ -498,7 +515,7 @@ def volume_factor(
         _series("volume_factor", points),
         pl.lit(description).alias("volume_prior"),
     )
-    return with_phrases(frame, "volume", _volume_phrase)
+    return with_phrases(frame, "volume", _volume_phrase, languages=languages)
 
 
 def _volume_phrase(language: str) -> pl.Expr:
@@ -551,7 +568,9 @@ def growth_peers(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def growth_factor(frame: pl.DataFrame, config: ScoringConfig) -> pl.DataFrame:
+def growth_factor(
+    frame: pl.DataFrame, config: ScoringConfig, languages: Sequence[str] = LANGUAGES
+) -> pl.DataFrame:
     """Current window against the previous quarter plus the same quarter a year earlier.
 
     Needs growth_baseline and growth_null_ratio (from `growth_peers`). The test is one-sided
@@ -593,7 +612,7 @@ def growth_factor(frame: pl.DataFrame, config: ScoringConfig) -> pl.DataFrame:
         _series("growth_q", q),
         _series("growth_factor", _points(points, config.factor_cap)),
     )
-    return with_phrases(frame, "growth", _growth_phrase)
+    return with_phrases(frame, "growth", _growth_phrase, languages=languages)
 
 
 def _growth_phrase(language: str) -> pl.Expr:
@@ -658,7 +677,12 @@ def _shrunk_rate(
 FUNNEL_PROBS = {"low95": 0.025, "high95": 0.975, "low998": 0.001, "high998": 0.999}
 
 
-def unresolved_factor(frame: pl.DataFrame, strength: float, config: ScoringConfig) -> pl.DataFrame:
+def unresolved_factor(
+    frame: pl.DataFrame,
+    strength: float,
+    config: ScoringConfig,
+    languages: Sequence[str] = LANGUAGES,
+) -> pl.DataFrame:
     """Unresolved share of decided complaints, shrunk toward the peers, with funnel limits.
 
     Uses unresolved_n and decided from `prepared`. Points = log2(shrunk rate / peer rate),
@@ -694,7 +718,7 @@ def unresolved_factor(frame: pl.DataFrame, strength: float, config: ScoringConfi
         .otherwise(pl.lit("within limits"))
     )
     frame = frame.with_columns(position.alias("unresolved_funnel"))
-    return with_phrases(frame, "unresolved", _unresolved_phrase)
+    return with_phrases(frame, "unresolved", _unresolved_phrase, languages=languages)
 
 
 def _unresolved_phrase(language: str) -> pl.Expr:
@@ -710,7 +734,11 @@ def _unresolved_phrase(language: str) -> pl.Expr:
 
 
 def timeliness_factor(
-    frame: pl.DataFrame, strength: float, config: ScoringConfig, deadline_days: int
+    frame: pl.DataFrame,
+    strength: float,
+    config: ScoringConfig,
+    deadline_days: int,
+    languages: Sequence[str] = LANGUAGES,
 ) -> pl.DataFrame:
     """Share not answered within the deadline among complaints whose timeliness is known.
 
@@ -734,6 +762,7 @@ def timeliness_factor(
             peer=_percent(pl.col("peer_late_rate")),
             industry=pl.col("industry"),
         ),
+        languages=languages,
     )
 
 
@@ -783,7 +812,9 @@ def severity_peers(
     )
 
 
-def severity_factor(frame: pl.DataFrame, config: ScoringConfig) -> pl.DataFrame:
+def severity_factor(
+    frame: pl.DataFrame, config: ScoringConfig, languages: Sequence[str] = LANGUAGES
+) -> pl.DataFrame:
     """Issue-weighted severity and claimed amounts per complaint, each against the peers.
 
     Needs the columns of `severity_peers`. Severity index = complaint-weighted mean issue
@@ -818,7 +849,9 @@ def severity_factor(frame: pl.DataFrame, config: ScoringConfig) -> pl.DataFrame:
         _series("_issue_part", issue_part),
         _series("_amount_part", amount_part),
     )
-    return with_phrases(frame, "severity", _severity_phrase).drop("_issue_part", "_amount_part")
+    return with_phrases(frame, "severity", _severity_phrase, languages=languages).drop(
+        "_issue_part", "_amount_part"
+    )
 
 
 def _severity_phrase(language: str) -> pl.Expr:
@@ -877,8 +910,9 @@ def prior_actions(
     )
 
 
-def _action_summary(actions: pl.DataFrame) -> pl.DataFrame:
-    """Per firm: count, inherited count, first date and '2 corrective orders, 1 fine' text."""
+def _action_summary(actions: pl.DataFrame, languages: Sequence[str]) -> pl.DataFrame:
+    """Per firm: count, inherited count, first date and '2 corrective orders, 1 fine' text in
+    each of `languages`."""
     by_kind = (
         actions.with_columns(pl.col("action").fill_null("action"))
         .group_by("company_id", "action")
@@ -886,10 +920,10 @@ def _action_summary(actions: pl.DataFrame) -> pl.DataFrame:
         .sort(["company_id", "k", "action"], descending=[False, True, False])
         .with_columns(
             _action_count_text(language).alias(phrase_column("actions", language))
-            for language in LANGUAGES
+            for language in languages
         )
         .group_by("company_id", maintain_order=True)
-        .agg(pl.col(phrase_column("actions", language)).str.join(", ") for language in LANGUAGES)
+        .agg(pl.col(phrase_column("actions", language)).str.join(", ") for language in languages)
     )
     totals = actions.group_by("company_id").agg(
         prior_actions=pl.len().cast(pl.Int64),
@@ -949,9 +983,11 @@ def returning_statutes(
     )
 
 
-def successor_texts(actions: pl.DataFrame, companies: pl.DataFrame) -> pl.DataFrame:
-    """Per firm that inherited actions, in each language: 'Jeil Tours Corp. (C01039, fined
-    2025-03)'.
+def successor_texts(
+    actions: pl.DataFrame, companies: pl.DataFrame, languages: Sequence[str] = LANGUAGES
+) -> pl.DataFrame:
+    """Per firm that inherited actions, in each of `languages`: 'Jeil Tours Corp. (C01039,
+    fined 2025-03)'.
 
     One entry per predecessor (name from the companies table, else only its id) with the
     predecessor's latest inherited action and its month; several predecessors are joined by
@@ -967,11 +1003,11 @@ def successor_texts(actions: pl.DataFrame, companies: pl.DataFrame) -> pl.DataFr
         .last()
         .join(names, on="inherited_from", how="left")
         .with_columns(
-            _successor_entry(language).alias(f"successor_of_{language}") for language in LANGUAGES
+            _successor_entry(language).alias(f"successor_of_{language}") for language in languages
         )
     )
     return latest.group_by("company_id", maintain_order=True).agg(
-        pl.col(f"successor_of_{language}").str.join("; ") for language in LANGUAGES
+        pl.col(f"successor_of_{language}").str.join("; ") for language in languages
     )
 
 
@@ -1011,6 +1047,7 @@ def repeat_factor(
     issue_statutes: pl.DataFrame,
     companies: pl.DataFrame,
     config: ScoringConfig,
+    languages: Sequence[str] = LANGUAGES,
 ) -> pl.DataFrame:
     """Earlier enforcement actions (own and inherited) and whether the same statute is back.
 
@@ -1019,12 +1056,14 @@ def repeat_factor(
     firms with no actions get 0. The phrase names each predecessor whose record was inherited,
     with its latest action ("as successor of Jeil Tours Corp. (C01039, fined 2025-03)").
     """
+    # The evidence column successor_of is in English whatever the phrases' languages.
+    texts = tuple(dict.fromkeys(["en", *languages]))
     frame = (
-        frame.join(_action_summary(actions), on="company_id", how="left")
+        frame.join(_action_summary(actions, languages), on="company_id", how="left")
         .join(
             returning_statutes(issues, issue_statutes, actions, config), on="company_id", how="left"
         )
-        .join(successor_texts(actions, companies), on="company_id", how="left")
+        .join(successor_texts(actions, companies, texts), on="company_id", how="left")
         .with_columns(pl.col("prior_actions", "inherited_actions").fill_null(0))
     )
     points = np.log2(1.0 + frame["prior_actions"].to_numpy().astype(np.float64))
@@ -1034,10 +1073,12 @@ def repeat_factor(
     # the factor does not lead (scoring.combine.explanation_expression).
     inherited = pl.col("inherited_actions") > 0
     return (
-        with_phrases(frame, "repeat", _repeat_phrase, (pl.col("repeat_factor") > 0) | inherited)
-        .drop(phrase_column("actions", language) for language in LANGUAGES)
+        with_phrases(
+            frame, "repeat", _repeat_phrase, (pl.col("repeat_factor") > 0) | inherited, languages
+        )
+        .drop(phrase_column("actions", language) for language in languages)
         .rename({"successor_of_en": "successor_of"})
-        .drop(f"successor_of_{language}" for language in LANGUAGES if language != "en")
+        .drop(f"successor_of_{language}" for language in texts if language != "en")
     )
 
 

@@ -181,7 +181,7 @@ def rank_groups(
     config = config or ScoringConfig()
     check_language(language)
     membership = membership_for(inputs) if membership is None else membership
-    factors = compute_factors(inputs, config, groups=membership)
+    factors = compute_factors(inputs, config, groups=membership, languages=[language])
     ranked = combine(factors, weights, config, language)
     drivers = driver_texts(ranked, member_excess(inputs, config), membership, language)
     ranked = (

@@ -173,11 +173,11 @@ def test_the_first_ranking_is_computed_while_the_user_signs_in(monkeypatch, tmp_
     engine = make_engine(url)
     generate_warehouse(engine, companies=150, complaints=8000, seed=8)
     engine.dispose()
-    calls: list[date] = []
+    calls: list[tuple[date, list[str]]] = []
 
-    def counted(inputs, config):  # noqa: ANN001, ANN202
-        calls.append(inputs.as_of)
-        return compute_factors(inputs, config)
+    def counted(inputs, config, languages):  # noqa: ANN001, ANN202
+        calls.append((inputs.as_of, list(languages)))
+        return compute_factors(inputs, config, languages=languages)
 
     monkeypatch.setattr(pages.common, "compute_factors", counted)
     ensure_account(url, "test-admin", "admin")
@@ -187,13 +187,13 @@ def test_the_first_ranking_is_computed_while_the_user_signs_in(monkeypatch, tmp_
     app.run()  # the sign-in form: nothing shown yet, the warm-up starts
     assert app.header[0].value == "Sign in"
     pages.common.wait_for_warm_up(url)
-    assert len(calls) == 1
+    assert len(calls) == 1 and calls[0][1] == ["en"]  # the sentences of the session's language
     sign_in(app, "test-admin")
     app.switch_page("pages/targets.py").run()
     assert not app.exception
     assert len(app.dataframe[0].value) > 0
     assert calls == [calls[0]]  # the page used the warmed factors: none computed again
-    assert app.header[0].value.endswith(last_full_quarter(calls[0]).label)
+    assert app.header[0].value.endswith(last_full_quarter(calls[0][0]).label)
 
 
 def test_company_profile_from_a_deep_link(monkeypatch, sample) -> None:

@@ -444,6 +444,38 @@ def test_explanation_names_the_leading_factors_with_their_numbers() -> None:
     assert row(korean, "U0")["explanation"] == "동종 업계 수준을 넘는 요인 없음"
 
 
+def test_factors_written_in_one_language_explain_as_those_written_in_both() -> None:
+    actions = [
+        {
+            "action_id": "E1",
+            "company_id": "P",
+            "action_date": date(2025, 3, 1),
+            "statute": "general",
+            "action": "fine",
+            "fine_amount": 1e6,
+        }
+    ]
+    relations = [{"src_company_id": "P", "dst_company_id": "T", "relation": "successor"}]
+    firms = [
+        plain("T", resolved=10, unresolved=30, previous=5, year_ago=5, timely_known=40, late=30),
+        plain("P", older=30),
+        *[plain(f"U{k}", resolved=45, unresolved=5, previous=50, year_ago=50) for k in range(4)],
+    ]
+    inputs = make_inputs(firms, actions, relations)
+    both = compute_factors(inputs)
+    korean = compute_factors(inputs, languages=["ko"])
+    assert not [c for c in korean.columns if c.startswith("_phrase_en")]
+    assert_frame_equal(korean, both.drop(c for c in both.columns if c.startswith("_phrase_en")))
+    assert row(korean, "T")["successor_of"] == "Firm P (P, fined 2025-03)"
+    assert_frame_equal(combine(korean, language="ko"), combine(both, language="ko"))
+    explained = row(combine(korean, language="ko"), "T")["explanation"]
+    assert "과징금 1건 (Firm P (P, 2025-03 과징금)의 승계 사업자)" in explained
+    with pytest.raises(ValueError, match=r"no sentences in 'en'.*languages=\['en'\]"):
+        combine(korean, language="en")
+    with pytest.raises(ValueError, match="language must be one of"):
+        compute_factors(inputs, languages=["fr"])
+
+
 def test_numbers_in_sentences_get_thousands_separators_as_python_writes_them() -> None:
     rng = np.random.default_rng(7)
     edges = [0, 0.49, 0.5, 1.5, 999, 999.5, 1000, 1001, 10_000, 100_000, 999_999, 1_000_000]
