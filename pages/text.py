@@ -408,6 +408,21 @@ CATALOG: dict[str, dict[str, str]] = {
         "ko": "등록된 사업자 간 관계가 없습니다.",
     },
     "network.firm": {"en": "Firm", "ko": "사업자"},
+    "network.find": {"en": "Find a firm with relations", "ko": "관계가 있는 사업자 찾기"},
+    "network.find_placeholder": {"en": "name or id", "ko": "사업자명 또는 ID"},
+    "network.matches": {
+        "en": "{shown} of {total} matching firms; type more to narrow them.",
+        "ko": "일치하는 사업자 {total}곳 중 {shown}곳; 더 입력하면 좁혀집니다.",
+    },
+    "network.matches_all": {"en": "{total} matching firms.", "ko": "일치하는 사업자 {total}곳."},
+    "network.no_match": {
+        "en": "No firm with relations matches “{text}”.",
+        "ko": "“{text}”와 일치하는 관계 보유 사업자가 없습니다.",
+    },
+    "network.picker_hint": {
+        "en": "The top groups; search above for any of the {firms} firms with relations.",
+        "ko": "상위 그룹입니다. 관계가 있는 사업자 {firms}곳은 위에서 검색하세요.",
+    },
     "network.firms": {"en": "Firms", "ko": "사업자"},
     "network.node_hover": {
         "en": "{name} ({company_id}): {tier}, {complaints} complaints",

@@ -8,7 +8,7 @@ graph until an analyst has accepted them and they are in `company_relations`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import networkx as nx
 import polars as pl
@@ -203,6 +203,14 @@ def linked_firms(graph: nx.MultiDiGraph) -> list[str]:
     """
     ends = {node for edge in graph.edges() for node in edge}
     return sorted(ends, key=lambda node: (graph.nodes[node].get("name") or node, node))
+
+
+def firms_matching(labels: Mapping[str, str], text: str, limit: int) -> tuple[list[str], int]:
+    """The firms whose label ("name (id)") contains `text`, ignoring case, in the labels' order:
+    the first `limit` of them, and how many there are in all."""
+    needle = text.strip().casefold()
+    found = [firm for firm, label in labels.items() if needle in label.casefold()]
+    return found[:limit], len(found)
 
 
 def neighbourhood(graph: nx.MultiDiGraph, company_id: str, limit: int = 60) -> list[str]:

@@ -18,6 +18,7 @@ from scoring.groups import listed_groups, member_excess, rank_groups
 from scoring.network import (
     build_graph,
     drawing,
+    firms_matching,
     group_membership,
     group_membership_of,
     group_of,
@@ -386,3 +387,16 @@ def test_walking_from_a_firm_finds_what_whole_graph_algorithms_find(seed: int) -
     assert reached(graph, "nobody", kinds) == set()
     with_any = sorted(node for node in graph.nodes if graph.degree(node) > 0)
     assert linked_firms(graph) == with_any  # no names: sorted by id
+
+
+def test_firms_matching_finds_names_and_ids_ignoring_case_up_to_a_limit() -> None:
+    labels = {
+        "C1": "Alpha Bank (C1)",
+        "C2": "alphabet Shop (C2)",
+        "C3": "Beta Tours (C3)",
+        "C10": "C10 (C10)",
+    }
+    assert firms_matching(labels, " ALPHA ", 10) == (["C1", "C2"], 2)
+    assert firms_matching(labels, "c1", 10) == (["C1", "C10"], 2)
+    assert firms_matching(labels, "a", 2) == (["C1", "C2"], 3)
+    assert firms_matching(labels, "gamma", 10) == ([], 0)

@@ -19,7 +19,7 @@ from queries.warehouse import make_engine
 from sample_data.load import generate_warehouse
 from scoring.config import load_config
 from scoring.groups import listed_groups, rank_groups
-from scoring.network import build_graph, neighbourhood, related_companies
+from scoring.network import build_graph, linked_firms, neighbourhood, related_companies
 from scoring.quarters import last_full_quarter
 from tests.signin import open_dashboard
 
@@ -109,6 +109,44 @@ def test_a_deep_link_draws_the_split_harm_group(monkeypatch, sample) -> None:
     nodes = app.dataframe[1].value
     shown = {link.split("id=")[1].split("&")[0] for link in nodes["profile"]}
     assert set(members) <= shown
+
+
+def test_the_firm_picker_offers_the_top_groups_or_what_a_search_matches(
+    monkeypatch, sample
+) -> None:
+    graph = sample["graph"]
+    groups: pl.DataFrame = sample["groups"]  # type: ignore[assignment]
+    linked = linked_firms(graph)  # type: ignore[arg-type]
+
+    def label(node: str) -> str:
+        return f"{graph.nodes[node].get('name') or node} ({node})"  # type: ignore[union-attr]
+
+    app = open_page(monkeypatch, url_of(sample), "network")
+    tops = [g for g in groups["group_id"] if g in linked]
+    assert app.selectbox(key="network.firm").options == [label(g) for g in tops]
+    assert len(tops) < len(linked)  # not every firm with relations is sent
+    hint = f"search above for any of the {len(linked)} firms with relations"
+    assert any(hint in caption.value for caption in app.caption)
+
+    stories: pl.DataFrame = sample["stories"]  # type: ignore[assignment]
+    member = next(
+        firm
+        for firm in sorted(stories.filter(pl.col("kind") == "split_harm_group")["company_id"])
+        if firm not in tops
+    )
+    app.text_input(key="network.find").input(member.lower()).run()
+    picker = app.selectbox(key="network.firm")
+    assert picker.options == [label(tops[0]), label(member)]
+    assert any("1 matching firms." in caption.value for caption in app.caption)
+    picker.select(member).run()
+    assert not app.exception
+    nodes = app.dataframe[1].value
+    shown = {link.split("id=")[1].split("&")[0] for link in nodes["profile"]}
+    assert shown == set(neighbourhood(graph, member))  # type: ignore[arg-type]
+
+    app.text_input(key="network.find").input("no such firm").run()
+    assert app.selectbox(key="network.firm").value == member
+    assert any("No firm with relations matches" in caption.value for caption in app.caption)
 
 
 def test_a_suggestion_is_written_under_the_signed_in_account(monkeypatch, writable) -> None:
