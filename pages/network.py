@@ -174,7 +174,7 @@ else:
         format_func=lambda node: firm_labels.get(node) or firm_label(graph, node),
     )
     if searched and matches == 0:
-        st.caption(t("network.no_match", text=searched))
+        st.caption(t("network.no_match", text=plain(searched)))
     elif searched and matches > len(offered):
         st.caption(t("network.matches", shown=len(offered), total=f"{matches:,}"))
     elif searched:
