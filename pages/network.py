@@ -163,9 +163,15 @@ else:
     ).strip()
     if searched:
         offered, matches = firms_matching(firm_labels, searched, PICKER_LIMIT)
+        if matches == 0:
+            found = t("network.no_match", text=plain(searched))
+        elif matches > len(offered):
+            found = t("network.matches", shown=len(offered), total=f"{matches:,}")
+        else:
+            found = t("network.matches_all", total=f"{matches:,}")
     else:
         offered = [g for g in listed["group_id"] if g in firm_labels][:PICKER_LIMIT]
-        matches = len(offered)
+        found = t("network.picker_hint", firms=f"{len(firm_labels):,}")
     options = list(dict.fromkeys([focus, *offered]))
     focus = st.selectbox(
         t("network.firm"),
@@ -173,14 +179,7 @@ else:
         key=FOCUS_KEY,
         format_func=lambda node: firm_labels.get(node) or firm_label(graph, node),
     )
-    if searched and matches == 0:
-        st.caption(t("network.no_match", text=plain(searched)))
-    elif searched and matches > len(offered):
-        st.caption(t("network.matches", shown=len(offered), total=f"{matches:,}"))
-    elif searched:
-        st.caption(t("network.matches_all", total=f"{matches:,}"))
-    else:
-        st.caption(t("network.picker_hint", firms=f"{len(firm_labels):,}"))
+    st.caption(found)
     st.query_params["id"] = focus
     st.session_state[SYNCED_KEY] = focus
 

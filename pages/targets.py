@@ -36,7 +36,7 @@ from scoring.combine import LEAD_COLUMNS, tier_rule
 from scoring.config import FACTORS
 from scoring.exports import csv_bytes, xlsx_bytes
 from scoring.quarters import Quarter
-from scoring.summaries import TIERS
+from scoring.summaries import TIERS, tier_counts
 from scoring.windows import Windows, scoring_windows
 
 TABLE_KEY = "targets.table"
@@ -215,12 +215,12 @@ def tier_summary(shown: pl.DataFrame, columns: Sequence[DeltaGenerator]) -> None
     It also loads the browser's code for metrics, which a firm's profile opens with: its header
     is then drawn without waiting for it.
     """
-    counts = dict(shown.group_by("tier").len().iter_rows())
+    counts = tier_counts(shown)
     config = scoring_config()
     for column, tier in zip(columns, COUNTED_TIERS, strict=True):
         column.metric(
             tier_label(tier),
-            f"{counts.get(tier, 0):,}",
+            f"{counts[tier]:,}",
             help=tier_rule(tier, config, language()),
         )
 

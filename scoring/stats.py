@@ -439,10 +439,9 @@ def posterior_quantile(
     n, e = _floats(count), _floats(expected)
     ok = np.isfinite(n) & np.isfinite(e) & (e >= 0) & (n >= 0)
     q, a1, r1, a2, r2 = _posterior_parts(np.where(ok, n, 0.0), np.where(ok, e, 0.0), prior)
-    # The shapes depend on the count alone, which takes a few hundred values over all firms.
-    x1 = per_distinct(special.gammaincinv, a1, prob) / r1
-    x2 = per_distinct(special.gammaincinv, a2, prob) / r2
-    log_gamma1, log_gamma2 = per_distinct(special.gammaln, a1), per_distinct(special.gammaln, a2)
+    x1, log_gamma1 = _shape_terms(a1, prob)
+    x2, log_gamma2 = _shape_terms(a2, prob)
+    x1, x2 = x1 / r1, x2 / r2
     # A quantile can underflow to 0 for a near-zero shape; the search needs a positive bracket.
     lo = np.log(np.maximum(np.minimum(x1, x2), 1e-300))
     hi = np.log(np.maximum(np.maximum(x1, x2), 1e-300))
@@ -470,6 +469,14 @@ def posterior_quantile(
         u[active], lo[active], hi[active] = step, lo_a, hi_a
         active = active[moving]
     return np.where(ok, np.exp(u), np.nan)
+
+
+def _shape_terms(shape: FloatArray, prob: float) -> tuple[FloatArray, FloatArray]:
+    """The prob-quantile of Gamma(shape, 1) and gammaln(shape), each computed once per distinct
+    shape: it depends on the count alone, which takes a few hundred values over all firms."""
+    (distinct,), inverse, _ = _distinct_arguments((shape,))
+    quantile = in_parallel(special.gammaincinv, distinct, prob)
+    return quantile[inverse], special.gammaln(distinct)[inverse]
 
 
 # Newton converges quadratically here, so the step after one below 1e-10 would be below 1e-20:

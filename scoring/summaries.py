@@ -29,7 +29,6 @@ def headline(ranked: pl.DataFrame) -> dict[str, object]:
         pl.col("unresolved_n").sum(),
         pl.col("decided").sum(),
     ).row(0, named=True)
-    tiers = dict(ranked.group_by("tier").len().iter_rows())
     return {
         "complaints": int(totals["complaints"]),
         "change_previous": _change(totals["complaints"], totals["complaints_previous"]),
@@ -37,8 +36,14 @@ def headline(ranked: pl.DataFrame) -> dict[str, object]:
         "unresolved_share": (
             totals["unresolved_n"] / totals["decided"] if totals["decided"] else None
         ),
-        "tiers": {tier: int(tiers.get(tier, 0)) for tier in TIERS},
+        "tiers": tier_counts(ranked),
     }
+
+
+def tier_counts(ranked: pl.DataFrame) -> dict[str, int]:
+    """How many of the firms each tier holds (every tier in TIERS, 0 where it has none)."""
+    counted = dict(ranked.group_by("tier").len().iter_rows())
+    return {tier: int(counted.get(tier, 0)) for tier in TIERS}
 
 
 def industry_table(ranked: pl.DataFrame) -> pl.DataFrame:
