@@ -517,6 +517,7 @@ STREETS: tuple[str, ...] = (
     "Mapo", "Cheonho", "Dalgubeol", "Suseong", "Gwangbok", "Chungjang", "Daehak", "Hwarang",
     "Baekje", "Gaya", "Sinsa", "Apgujeong", "Nonhyeon",
 )  # fmt: skip
+MAX_REDRAWS = 100
 UNDISCLOSED = (
     ("representative", "address"),
     ("phone", "address"),
@@ -527,15 +528,37 @@ UNDISCLOSED = (
 def _distinct_strings(
     rng: np.random.Generator, n: int, draw: Callable[[np.random.Generator, np.ndarray], list[str]]
 ) -> np.ndarray:
-    """n strings from `draw`, redrawn until no two are equal (collisions are rare)."""
+    """n strings from `draw`, redrawn until no two are equal (collisions are rare).
+
+    Raises ValueError when collisions remain after MAX_REDRAWS rounds: `draw` then has too few
+    values for n (each round redraws only the clashing ones, so a roomy space settles in a few).
+    """
     values = np.array(draw(rng, np.arange(n)), dtype=object)
-    while True:
+    for _ in range(MAX_REDRAWS):
         _, first = np.unique(values.astype(str), return_index=True)
         clash = np.ones(n, dtype=bool)
         clash[first] = False
         if not clash.any():
             return values
         values[clash] = draw(rng, np.flatnonzero(clash))
+    raise ValueError(
+        f"could not draw {n:,} distinct values in {MAX_REDRAWS} rounds: too few to choose from"
+    )
+
+
+def road_addresses(rng: np.random.Generator, regions: np.ndarray) -> list[str]:
+    """A road-name address per firm in `regions` (vocab.REGIONS indices): ~1.2 million each.
+
+    "123 Teheran-ro, Seoul" or, on a side street, "45 Sejong-ro 8-gil, Busan". Without side
+    streets a region had 11,970 addresses, fewer than a 50,000-firm world puts in Seoul.
+    """
+    streets = rng.integers(0, len(STREETS), regions.size)
+    numbers = rng.integers(1, 400, regions.size)
+    lanes = rng.integers(0, 100, regions.size)  # 0: on the road itself
+    return [
+        f"{n} {STREETS[s]}-ro{f' {lane}-gil' if lane else ''}, {vocab.REGIONS[r][0]}"
+        for n, s, lane, r in zip(numbers, streets, lanes, regions, strict=True)
+    ]
 
 
 def _plant_contacts(p: _Planter, rng: np.random.Generator) -> Contacts:
@@ -554,16 +577,10 @@ def _plant_contacts(p: _Planter, rng: np.random.Generator) -> Contacts:
         last = g.integers(0, 10_000, which.size)
         return [f"{c}-{a}-{b:04d}" for c, a, b in zip(codes, first, last, strict=True)]
 
-    def addresses(g: np.random.Generator, which: np.ndarray) -> list[str]:
-        streets = g.integers(0, len(STREETS), which.size)
-        numbers = g.integers(1, 400, which.size)
-        regions = [vocab.REGIONS[r][0] for r in f.home_region[which]]
-        return [
-            f"{n} {STREETS[s]}-ro, {r}" for n, s, r in zip(numbers, streets, regions, strict=True)
-        ]
-
     phone = _distinct_strings(rng, f.size, phones)
-    address = _distinct_strings(rng, f.size, addresses)
+    address = _distinct_strings(
+        rng, f.size, lambda g, which: road_addresses(g, f.home_region[which])
+    )
     for src, dst, relation in p.relations:
         if relation == "shared_representative":
             representative[dst] = representative[src]

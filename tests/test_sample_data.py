@@ -21,6 +21,7 @@ from sample_data.generator import (
     build_world,
     generate_complaint_chunks,
 )
+from sample_data.world import _distinct_strings, road_addresses
 
 SMALL = GeneratorConfig(companies=300, complaints=30_000)
 STATUTES = {
@@ -553,3 +554,22 @@ def test_default_size_timing_is_reported() -> None:
     elapsed = time.perf_counter() - started
     print(f"\ndefault sample ({config.companies} firms, {rows:,} complaints): {elapsed:.1f} s")
     assert abs(rows - config.complaints) <= 0.03 * config.complaints
+
+
+def test_a_crowded_region_still_gets_distinct_addresses() -> None:
+    # 60,000 firms all in Seoul: before side streets a region had only 11,970 addresses, and a
+    # 50,000-firm world (the 10M benchmark's) redrew collisions forever.
+    rng = np.random.default_rng(5)
+    seoul = np.zeros(60_000, dtype=np.int64)
+    addresses = _distinct_strings(rng, seoul.size, lambda g, which: road_addresses(g, seoul[which]))
+    assert len(set(addresses)) == seoul.size
+    assert all(address.endswith(", Seoul") for address in addresses)
+    assert any("-gil, " in address for address in addresses)
+
+
+def test_too_few_values_to_draw_from_is_an_error_not_a_hang() -> None:
+    def coin(rng: np.random.Generator, which: np.ndarray) -> list[str]:
+        return [str(side) for side in rng.integers(0, 2, which.size)]
+
+    with pytest.raises(ValueError, match="could not draw 3 distinct values"):
+        _distinct_strings(np.random.default_rng(1), 3, coin)
