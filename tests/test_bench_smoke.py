@@ -85,3 +85,18 @@ def test_tiny_benchmark_loads_and_ranks_on_postgresql(
     table = [line.split(" | ") for line in out.splitlines() if line.startswith("| tiny |")]
     assert [row[1] for row in table] == ["PostgreSQL full re-rank"] * 2
     assert "rows/s" in table[0][-1] and "warehouse already loaded" in table[1][-1]
+
+
+def test_the_worlds_of_every_benchmark_size_can_be_built() -> None:
+    # The firms, their names and contacts only (about a second at 50,000 firms); the complaints
+    # are the slow part and cannot go wrong by size. Distinct addresses once hung at 50,000.
+    from sample_data.generator import GeneratorConfig, build_world
+
+    for companies, complaints in load_bench().SIZES.values():
+        world = build_world(GeneratorConfig(companies=companies, complaints=complaints))
+        firms = world.companies
+        assert firms.height == companies
+        assert firms["company_id"].n_unique() == companies
+        # Three planted pairs share a phone or an address (story `undisclosed_link`).
+        assert firms["address"].n_unique() >= companies - 2
+        assert firms["phone"].n_unique() >= companies - 1
