@@ -517,6 +517,7 @@ STREETS: tuple[str, ...] = (
     "Mapo", "Cheonho", "Dalgubeol", "Suseong", "Gwangbok", "Chungjang", "Daehak", "Hwarang",
     "Baekje", "Gaya", "Sinsa", "Apgujeong", "Nonhyeon",
 )  # fmt: skip
+MAIN_ROAD_ADDRESSES = len(STREETS) * 399  # per region: house numbers 1-399 on each road
 MAX_REDRAWS = 100
 UNDISCLOSED = (
     ("representative", "address"),
@@ -546,19 +547,37 @@ def _distinct_strings(
     )
 
 
-def road_addresses(rng: np.random.Generator, regions: np.ndarray) -> list[str]:
-    """A road-name address per firm in `regions` (vocab.REGIONS indices): ~1.2 million each.
+def road_addresses(
+    rng: np.random.Generator, regions: np.ndarray, side_streets: bool = False
+) -> list[str]:
+    """A road-name address per firm in `regions` (vocab.REGIONS indices).
 
-    "123 Teheran-ro, Seoul" or, on a side street, "45 Sejong-ro 8-gil, Busan". Without side
-    streets a region had 11,970 addresses, fewer than a 50,000-firm world puts in Seoul.
+    "123 Teheran-ro, Seoul": MAIN_ROAD_ADDRESSES per region. With `side_streets`, ~1.2 million
+    per region, such as "45 Sejong-ro 8-gil, Busan" (lane 0 is the road itself).
     """
     streets = rng.integers(0, len(STREETS), regions.size)
     numbers = rng.integers(1, 400, regions.size)
-    lanes = rng.integers(0, 100, regions.size)  # 0: on the road itself
+    names = [vocab.REGIONS[r][0] for r in regions]
+    if not side_streets:
+        return [
+            f"{n} {STREETS[s]}-ro, {r}" for n, s, r in zip(numbers, streets, names, strict=True)
+        ]
+    lanes = rng.integers(0, 100, regions.size)
     return [
-        f"{n} {STREETS[s]}-ro{f' {lane}-gil' if lane else ''}, {vocab.REGIONS[r][0]}"
-        for n, s, lane, r in zip(numbers, streets, lanes, regions, strict=True)
+        f"{n} {STREETS[s]}-ro{f' {lane}-gil' if lane else ''}, {r}"
+        for n, s, lane, r in zip(numbers, streets, lanes, names, strict=True)
     ]
+
+
+def needs_side_streets(home_region: np.ndarray) -> bool:
+    """Whether some region holds more than a quarter as many firms as its main roads have
+    addresses (a 50,000-firm world puts more firms in Seoul than it has).
+
+    Only such crowded worlds draw side streets: a world that fits on main roads draws exactly
+    what it drew before side streets existed, so a seed still gives the same sample, whose
+    firms the documentation quotes.
+    """
+    return bool(np.bincount(home_region).max() * 4 > MAIN_ROAD_ADDRESSES)
 
 
 def _plant_contacts(p: _Planter, rng: np.random.Generator) -> Contacts:
@@ -578,8 +597,9 @@ def _plant_contacts(p: _Planter, rng: np.random.Generator) -> Contacts:
         return [f"{c}-{a}-{b:04d}" for c, a, b in zip(codes, first, last, strict=True)]
 
     phone = _distinct_strings(rng, f.size, phones)
+    side_streets = needs_side_streets(f.home_region)
     address = _distinct_strings(
-        rng, f.size, lambda g, which: road_addresses(g, f.home_region[which])
+        rng, f.size, lambda g, which: road_addresses(g, f.home_region[which], side_streets)
     )
     for src, dst, relation in p.relations:
         if relation == "shared_representative":

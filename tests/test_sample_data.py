@@ -21,7 +21,7 @@ from sample_data.generator import (
     build_world,
     generate_complaint_chunks,
 )
-from sample_data.world import _distinct_strings, road_addresses
+from sample_data.world import _distinct_strings, needs_side_streets, road_addresses
 
 SMALL = GeneratorConfig(companies=300, complaints=30_000)
 STATUTES = {
@@ -557,14 +557,25 @@ def test_default_size_timing_is_reported() -> None:
 
 
 def test_a_crowded_region_still_gets_distinct_addresses() -> None:
-    # 60,000 firms all in Seoul: before side streets a region had only 11,970 addresses, and a
+    # 60,000 firms all in Seoul, five times its main roads' addresses: before side streets, a
     # 50,000-firm world (the 10M benchmark's) redrew collisions forever.
     rng = np.random.default_rng(5)
     seoul = np.zeros(60_000, dtype=np.int64)
-    addresses = _distinct_strings(rng, seoul.size, lambda g, which: road_addresses(g, seoul[which]))
+    assert needs_side_streets(seoul)
+    addresses = _distinct_strings(
+        rng, seoul.size, lambda g, which: road_addresses(g, seoul[which], side_streets=True)
+    )
     assert len(set(addresses)) == seoul.size
     assert all(address.endswith(", Seoul") for address in addresses)
     assert any("-gil, " in address for address in addresses)
+
+
+def test_a_world_that_fits_on_main_roads_has_no_side_streets(world: SampleWorld) -> None:
+    # Such worlds draw what they drew before side streets existed: the documentation quotes
+    # the default sample's firms.
+    addresses = world.companies["address"]
+    assert not addresses.str.contains("-gil, ").any()
+    assert addresses.str.contains(r"^\d+ \w+-ro, ").all()
 
 
 def test_too_few_values_to_draw_from_is_an_error_not_a_hang() -> None:
