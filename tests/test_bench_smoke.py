@@ -97,6 +97,6 @@ def test_the_worlds_of_every_benchmark_size_can_be_built() -> None:
         firms = world.companies
         assert firms.height == companies
         assert firms["company_id"].n_unique() == companies
-        # Three planted pairs share a phone or an address (story `undisclosed_link`).
+        # Planted pairs (story `undisclosed_link`): two share an address, one a phone.
         assert firms["address"].n_unique() >= companies - 2
         assert firms["phone"].n_unique() >= companies - 1
