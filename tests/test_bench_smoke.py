@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -56,6 +57,9 @@ def test_tiny_benchmark_prints_every_measure(
     assert [line.split(" | ")[1] for line in table] == list(MEASURES)
     # The baseline and the product rank the same firms in the same order.
     assert "same order: True" in out
+    # The re-rank says how much CPU it took, the floor its wall time has on this machine's cores.
+    rerank = next(line for line in table if "full re-rank, warm" in line)
+    assert re.search(r"\d+\.\d\d s of CPU, so at best \d+\.\d\d s on \d+ cores", rerank), rerank
     # Filters and the search were used, each rerun timed (a tiny list has one page only).
     others = next(line for line in table if "(filters, pages, search)" in line)
     assert "industry x5:" in others and "search x5:" in others, others
