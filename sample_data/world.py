@@ -517,7 +517,8 @@ STREETS: tuple[str, ...] = (
     "Mapo", "Cheonho", "Dalgubeol", "Suseong", "Gwangbok", "Chungjang", "Daehak", "Hwarang",
     "Baekje", "Gaya", "Sinsa", "Apgujeong", "Nonhyeon",
 )  # fmt: skip
-MAIN_ROAD_ADDRESSES = len(STREETS) * 399  # per region: house numbers 1-399 on each road
+HOUSE_NUMBERS = 399  # on each road: 1-399
+MAIN_ROAD_ADDRESSES = len(STREETS) * HOUSE_NUMBERS  # per region
 MAX_REDRAWS = 100
 UNDISCLOSED = (
     ("representative", "address"),
@@ -556,7 +557,7 @@ def road_addresses(
     per region, such as "45 Sejong-ro 8-gil, Busan" (lane 0 is the road itself).
     """
     streets = rng.integers(0, len(STREETS), regions.size)
-    numbers = rng.integers(1, 400, regions.size)
+    numbers = rng.integers(1, HOUSE_NUMBERS + 1, regions.size)
     names = [vocab.REGIONS[r][0] for r in regions]
     if not side_streets:
         return [
