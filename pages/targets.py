@@ -1,9 +1,9 @@
 """The ranked target list: filters, weight sliders, factor contributions, downloads.
 
 Everything below the heading is one fragment: moving a weight slider, changing a filter, paging
-or selecting a row reruns only the list, not the dashboard's frame. The grid gets one page of
-rows (the browser redraws a 50,000-row grid slowly); search, filters and downloads still cover
-every ranked firm.
+or pressing a row's Profile button reruns only the list, not the dashboard's frame. The grid
+gets one page of rows (the browser redraws a 50,000-row grid slowly); search, filters and
+downloads still cover every ranked firm.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from pages.common import (
     warehouse_url,
     weight_values,
 )
-from pages.widgets import COMPANY_PAGE, selected_company
+from pages.widgets import COMPANY_PAGE, pressed_company
 from queries.filters import ComplaintFilter
 from scoring.combine import LEAD_COLUMNS, tier_rule
 from scoring.config import FACTORS
@@ -40,6 +40,8 @@ from scoring.summaries import TIERS, tier_counts
 from scoring.windows import Windows, scoring_windows
 
 TABLE_KEY = "targets.table"
+OPEN_KEY = "targets.open"  # the grid's Profile buttons: the row pressed, during its rerun
+OPEN_COLUMN = "open"
 SHOWN_IDS_KEY = "targets.shown_ids"  # the grid's company ids, in the order it was sent
 FILTER_PREFIX = "targets.filter."
 PAGE_KEY = "targets.page"
@@ -190,14 +192,14 @@ def column_config(top_score: float) -> dict[str, object]:
     return config
 
 
-def open_selected_profile(quarter: Quarter) -> None:
-    """Go to the profile of the firm selected in the grid, if any.
+def open_pressed_profile(quarter: Quarter) -> None:
+    """Go to the profile of the firm whose Profile button was pressed in the grid, if any.
 
     Checked before the list is drawn: the page is being left, and redrawing its sliders,
     filters and grid first would add their time to opening the profile.
     """
-    company_id = selected_company(
-        st.session_state.get(TABLE_KEY), st.session_state.get(SHOWN_IDS_KEY, [])
+    company_id = pressed_company(
+        st.session_state.get(OPEN_KEY), st.session_state.get(SHOWN_IDS_KEY, [])
     )
     if company_id is not None:
         st.switch_page(
@@ -227,13 +229,13 @@ def tier_summary(shown: pl.DataFrame, columns: Sequence[DeltaGenerator]) -> None
 
 @st.fragment
 def target_list(quarter: Quarter, windows: Windows) -> None:
-    """Weights, filters, one page of the ranked list, row selection and downloads."""
+    """Weights, filters, one page of the ranked list with its Profile buttons, and downloads."""
     user = session_user(url)
     if user is None or not allows(user.role, "viewer"):
         st.rerun()  # signed out or demoted meanwhile: the full run shows why
     can_open_profiles = allows(user.role, "analyst")
     if can_open_profiles:
-        open_selected_profile(quarter)
+        open_pressed_profile(quarter)
     weight_sliders()
     ranked = ranking_for(url, as_of, weight_values())
     shown = filtered(ranked, windows)
@@ -255,20 +257,23 @@ def target_list(quarter: Quarter, windows: Windows) -> None:
             {tier: tier_label(tier) for tier in TIERS}, default=pl.col("tier")
         )
     )
+    config = column_config(max(float(ranked["score"].max() or 0.0), 1e-9))
     if can_open_profiles:
-        st.caption(t("targets.select_hint"))
+        # A button, not row selection: the grid holds a selection back 150 ms before sending
+        # it, half of the 300 ms a profile has to open in; a button press is sent at once.
+        display = display.select(pl.lit(t("targets.open")).alias(OPEN_COLUMN), pl.all())
+        config[OPEN_COLUMN] = st.column_config.ButtonColumn("", pinned=True, key=OPEN_KEY)
+        st.caption(t("targets.open_hint"))
     st.dataframe(
         # As Arrow, which Streamlit sends as is: a polars frame goes through pandas first,
         # ~10-50 ms of every slider move. The oldest Arrow layout, which every grid can read.
         display.to_arrow(compat_level=pl.CompatLevel.oldest()),
         hide_index=True,
         key=TABLE_KEY,
-        on_select="rerun" if can_open_profiles else "ignore",
-        selection_mode="single-row",
-        column_config=column_config(max(float(ranked["score"].max() or 0.0), 1e-9)),
+        column_config=config,
         height=560,
     )
-    # What a selection refers to: the next run reads it before drawing anything.
+    # What a pressed button refers to: the next run reads it before drawing anything.
     st.session_state[SHOWN_IDS_KEY] = display["company_id"].to_list()
 
     if not may(user.role, "export"):

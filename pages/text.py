@@ -251,10 +251,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "No firm matches these filters.",
         "ko": "조건에 맞는 사업자가 없습니다.",
     },
-    "targets.select_hint": {
-        "en": "Select a row to open the firm's profile.",
-        "ko": "행을 선택하면 사업자 프로필이 열립니다.",
+    "targets.open_hint": {
+        "en": "Press a row's Profile button to open the firm's profile.",
+        "ko": "행의 프로필 버튼을 누르면 사업자 프로필이 열립니다.",
     },
+    "targets.open": {"en": ":material/domain: Profile", "ko": ":material/domain: 프로필"},
     "targets.search": {"en": "Find a firm (name or id)", "ko": "사업자 찾기 (이름 또는 ID)"},
     "targets.search_help": {
         "en": "Searches every ranked firm that passes the filters, not only the rows shown.",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import polars as pl
 import streamlit as st
@@ -36,13 +36,12 @@ def profile_links(frame: pl.DataFrame, quarter: Quarter) -> pl.DataFrame:
     )
 
 
-def selected_company(table_state: object, shown_ids: list[str]) -> str | None:
-    """The company id of the grid row selected in `table_state` (a dataframe's session state),
-    given the ids in the order the grid was sent; None when no row, or an unknown one, is."""
-    if not isinstance(table_state, dict):
-        return None
-    rows = table_state.get("selection", {}).get("rows", [])
-    return shown_ids[rows[0]] if rows and 0 <= rows[0] < len(shown_ids) else None
+def pressed_company(click: Mapping[str, object] | None, shown_ids: list[str]) -> str | None:
+    """The company id of the grid row whose button was pressed (`click`, a button column's
+    session state), given the ids in the order the grid was sent; None when no button, or one
+    on a row the grid no longer has, was."""
+    row = click.get("row") if click is not None else None
+    return shown_ids[row] if isinstance(row, int) and 0 <= row < len(shown_ids) else None
 
 
 def profile_link_column() -> st.column_config.LinkColumn:

@@ -159,6 +159,7 @@ def test_a_viewer_sees_aggregates_but_no_profile_or_narratives(monkeypatch, ware
     assert {"overview", "targets", "alerts", "report", "methodology", "warehouse"} <= set(offered)
     assert not {"company", "ingest", "audit", "users"} & set(offered)
     assert len(app.dataframe[0].value) > 0  # the target list itself
+    assert "open" not in app.dataframe[0].value.columns  # no Profile buttons to press
     assert "Downloads need the analyst role." in [c.value for c in app.caption]
 
     # The profile is not in the viewer's menu, but a link to one (/company?id=...) opens the

@@ -256,11 +256,12 @@ def open_signed_in(page, url: str, ready: str = READY) -> None:  # noqa: ANN001
 
 
 def open_first_row(page) -> None:  # noqa: ANN001
-    """Select the target list's first row, which opens that firm's profile, and wait for it."""
+    """Press the Profile button of the target list's first row and wait for that profile."""
     grid = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
     assert grid is not None
-    # The row-selection checkbox of the first data row: left edge, one header row down.
-    page.mouse.click(grid["x"] + 14, grid["y"] + 35 + 17)
+    # The button fills most of the grid's first column; the first data row is one header row
+    # (35 px) down.
+    page.mouse.click(grid["x"] + 37, grid["y"] + 35 + 17)
     page.wait_for_url("**/company?**", timeout=60_000)
     settle(page, '[data-testid="stMetricValue"]')
 
@@ -288,7 +289,7 @@ def test_the_launcher_computes_the_target_list_before_the_first_visit(served) ->
     assert float(timed[1]) >= float(timed[2]) > 0, ready[0]
 
 
-def test_select_a_firm_on_the_target_list_opens_its_profile(server, sample, page) -> None:
+def test_a_rows_profile_button_on_the_target_list_opens_its_profile(server, sample, page) -> None:
     open_signed_in(page, f"{server}/targets", '[data-testid="stDataFrame"]')
     assert heading(page) == f"Target list: {sample['quarter'].label}"
     screenshot(page, "target_list", for_docs=True)
@@ -346,6 +347,27 @@ def test_a_firm_found_by_search_opens_its_profile(server, sample, page) -> None:
     assert f"id={firm['company_id']}" in page.url
     assert heading(page) == firm["name"]
     assert metric(page, "Rank") == f"{firm['rank']:,} of {ranked.height:,}"
+
+
+def test_after_sorting_the_grid_a_rows_button_opens_the_firm_shown_in_that_row(
+    server, sample, page
+) -> None:
+    """Sorting happens in the browser alone: the button still names the firm on its row."""
+    ranked: pl.DataFrame = sample["ranked"]  # type: ignore[assignment]
+    listed = ranked.filter(pl.col("tier").is_in(list(TIERS[:3])))  # the list's default tiers
+    assert listed.height > 1
+    open_signed_in(page, f"{server}/targets", '[data-testid="stDataFrame"]')
+    grid = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+    assert grid is not None
+    # The Rank header, right of the Profile buttons: the first press sorts up, the second down.
+    for _ in range(2):
+        page.mouse.click(grid["x"] + 115, grid["y"] + 17)
+        page.wait_for_timeout(500)
+
+    open_first_row(page)
+    last = listed.row(-1, named=True)
+    assert f"id={last['company_id']}" in page.url
+    assert heading(page) == last["name"]
 
 
 def test_a_deep_link_opens_the_same_profile(server, sample, page) -> None:

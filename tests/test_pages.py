@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pages.common import plain
-from pages.widgets import hold_for_paint, selected_company
+from pages.widgets import hold_for_paint, pressed_company
 from queries import aggregates
 from queries.scoring_inputs import fetch_scoring_inputs
 from queries.warehouse import make_engine
@@ -87,6 +87,9 @@ def test_target_list_matches_the_ranking_and_reranks_with_weights(monkeypatch, s
     table = app.dataframe[0].value
     assert list(table["company_id"]) == listed["company_id"].to_list()
     assert list(table["score"]) == pytest.approx(listed["score"].to_list())
+    # Each row starts with the button that opens its profile.
+    assert table.columns[0] == "open"
+    assert set(table["open"]) == {":material/domain: Profile"}
 
     app.slider(key="radar.weight.growth").set_value(0.0).run()
     reweighted = combine(sample["factors"], {"growth": 0.0}, sample["config"])
@@ -360,14 +363,15 @@ def test_profile_timeline_marks_the_firms_surge_alerts_once_they_are_computed(
     assert any(HANGUL.search(s.value) for s in korean.subheader)
 
 
-def test_the_selected_grid_row_names_the_firm_the_grid_showed_in_it() -> None:
+def test_a_pressed_profile_button_names_the_firm_the_grid_showed_in_its_row() -> None:
     shown = ["C00050", "C00204", "C00007"]
-    assert selected_company({"selection": {"rows": [1], "columns": []}}, shown) == "C00204"
-    assert selected_company({"selection": {"rows": [], "columns": []}}, shown) is None
-    # A row the grid no longer has, or no grid state at all, opens nothing.
-    assert selected_company({"selection": {"rows": [3]}}, shown) is None
-    assert selected_company({"selection": {"rows": [0]}}, []) is None
-    assert selected_company(None, shown) is None
+    assert pressed_company({"row": 1, "label": "Profile"}, shown) == "C00204"
+    assert pressed_company({"row": 0, "label": "Profile"}, shown) == "C00050"
+    # No press (the value is gone after its rerun), or a row the grid no longer has, opens
+    # nothing.
+    assert pressed_company(None, shown) is None
+    assert pressed_company({"row": 3, "label": "Profile"}, shown) is None
+    assert pressed_company({"row": 0, "label": "Profile"}, []) is None
 
 
 def test_a_first_chart_waits_only_for_what_is_left_of_the_hold() -> None:
