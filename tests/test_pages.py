@@ -272,6 +272,7 @@ def test_switching_to_korean_relabels_the_page(monkeypatch, sample) -> None:
     table = korean.dataframe[0].value
     assert list(table["explanation"]) == explained["explanation"].to_list()
     assert all(HANGUL.search(text) for text in table["explanation"])
+    assert set(table["open"]) == {":material/domain: 프로필"}
 
 
 def test_alert_evidence_follows_the_language(monkeypatch, sample) -> None:
