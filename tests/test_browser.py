@@ -498,6 +498,19 @@ def test_a_download_needs_a_reason_and_is_logged(server, sample, page) -> None:
     assert row["object"] == download.value.suggested_filename
 
 
+def test_the_grids_offer_no_download_of_their_own(server, page) -> None:
+    """Downloads are the audited buttons only: the grid's toolbar keeps its search and column
+    tools but has no CSV download of the rows shown."""
+    open_signed_in(page, f"{server}/targets", '[data-testid="stDataFrame"]')
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.hover()
+    tools = page.locator('[data-testid="stElementToolbarButton"] button')
+    tools.first.wait_for(timeout=30_000)
+    labels = [tools.nth(k).get_attribute("aria-label") for k in range(tools.count())]
+    assert "Search" in labels, labels
+    assert not [label for label in labels if "download" in (label or "").lower()], labels
+
+
 def test_click_a_firm_in_the_network_to_open_its_profile(server, sample, page) -> None:
     quarter = sample["quarter"]
     open_signed_in(page, f"{server}/network?quarter={quarter.label}", ".js-plotly-plot")
