@@ -559,11 +559,8 @@ def road_addresses(
     streets = rng.integers(0, len(STREETS), regions.size)
     numbers = rng.integers(1, HOUSE_NUMBERS + 1, regions.size)
     names = [vocab.REGIONS[r][0] for r in regions]
-    if not side_streets:
-        return [
-            f"{n} {STREETS[s]}-ro, {r}" for n, s, r in zip(numbers, streets, names, strict=True)
-        ]
-    lanes = rng.integers(0, 100, regions.size)
+    # Drawn only for side streets, so a world without them draws what it always drew.
+    lanes = rng.integers(0, 100, regions.size) if side_streets else np.zeros(regions.size, np.int64)
     return [
         f"{n} {STREETS[s]}-ro{f' {lane}-gil' if lane else ''}, {r}"
         for n, s, lane, r in zip(numbers, streets, lanes, names, strict=True)
