@@ -32,10 +32,12 @@ from sqlalchemy import (
     case,
     delete,
     exists,
+    false,
     func,
     insert,
     inspect,
     literal,
+    or_,
     select,
     true,
 )
@@ -325,6 +327,47 @@ def company_month_counts(
         *parts, open_months, young = parts
         parts.append(_less_not_yet_overdue(open_months, young))
     return pl.concat(parts) if parts else pl.DataFrame(schema=MONTH_SCHEMA)
+
+
+def fingerprints_rollup(engine: Engine) -> bool:
+    """Whether `rollup_fingerprint` can work on this warehouse (DuckDB, whose hash() it uses)."""
+    return engine.dialect.name == "duckdb"
+
+
+def rollup_fingerprint(
+    engine: Engine,
+    *,
+    start: date,
+    end: date,
+    deadline_days: int,
+    status_ranges: Sequence[tuple[date, date]],
+) -> tuple[int, int] | None:
+    """The row count and the XOR of the row hashes of the rollup's months in [start, end], each
+    row hashed on its firm, month and complaints, and on its other counts in `status_ranges`.
+
+    Equal fingerprints mean the same values of everything `company_month_counts` reads from
+    those months with those status ranges, unless 64-bit hashes collide; rows are unique per
+    firm and month, so none cancels another. None when the months are not all settled rollup
+    rows (no rollup for this deadline, or bounds that cut a month), or off DuckDB.
+    """
+    if not fingerprints_rollup(engine) or not _whole_months(start, end):
+        return None
+    r = company_month_rollup.c
+    in_status = or_(*[r.month_start.between(_month_start(a), b) for a, b in status_ranges], false())
+    keys = ("deadline_days", "company_id", "month_start", "complaints")
+    statuses = func.hash(*[column for column in r if column.name not in keys])
+    row = func.hash(r.company_id, r.month_start, r.complaints, case((in_status, statuses)))
+    query = (
+        select(func.count(), func.bit_xor(row))
+        .where(r.deadline_days == deadline_days)
+        .where(r.month_start >= start)
+        .where(r.month_start <= end)
+    )
+    with engine.connect() as connection:
+        if deadline_days not in maintained_deadlines(connection):
+            return None
+        rows, hashed = connection.execute(query).one()
+    return int(rows), int(hashed or 0)
 
 
 def _not_yet_overdue(

@@ -7,11 +7,14 @@ without touching the warehouse again.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 from typing import Protocol
 
+import numpy as np
 import polars as pl
 from sqlalchemy import Engine
 
@@ -22,22 +25,32 @@ from queries.aggregates import (
     relations_table,
 )
 from queries.concurrency import concurrently
-from queries.rollups import company_issue_month_counts, company_month_counts
+from queries.rollups import (
+    company_issue_month_counts,
+    company_month_counts,
+    fingerprints_rollup,
+    rollup_fingerprint,
+)
 
 
 class WindowBounds(Protocol):
     """The dates the inputs cover (scoring.windows.Windows satisfies it)."""
 
+    as_of: date
     history_start: date
+    previous_end: date
     current_start: date
     current_end: date
 
-    def status_ranges(self) -> tuple[tuple[date, date], ...]:
-        """The date ranges whose status counts a score reads (complaints only elsewhere)."""
+    def status_ranges(self, part: str = "all") -> tuple[tuple[date, date], ...]:
+        """The date ranges whose status counts a score reads (complaints only elsewhere), for
+        the windows and their calibration windows ("all"), the windows ("own") or the
+        calibration windows ("calibration")."""
         ...
 
-    def segment_starts(self) -> tuple[date, ...]:
-        """The days between which a score only ever adds up whole runs of months."""
+    def segment_starts(self, part: str = "all") -> tuple[date, ...]:
+        """The days between which a score only ever adds up whole runs of months (`part` as
+        in `status_ranges`)."""
         ...
 
 
@@ -66,23 +79,28 @@ class ScoringInputs:
     relations: pl.DataFrame  # relations_table
     issues: pl.DataFrame  # company_id, issue, complaints in the current window
     issue_statutes: pl.DataFrame  # issue, statute
+    # None: `monthly` covers the calibration windows too (the two baseline quarters the priors
+    # are fitted on). Otherwise `monthly` covers the windows' own ranges only, and this reads
+    # the months of the calibration windows (history_start..previous_end) when called.
+    calibration_monthly: Callable[[], pl.DataFrame] | None = None
+    # Identifies everything the calibration windows' counts are summed from (their rollup
+    # months and the company table) for this as-of date and deadline: equal keys, equal counts,
+    # so priors fitted under a key can be reused without reading those months. None: unknown.
+    calibration_key: bytes | None = None
 
 
 def fetch_scoring_inputs(engine: Engine, as_of: date, config: InputSettings) -> ScoringInputs:
-    """Run the few aggregate queries a score needs, for the windows of `as_of`, side by side."""
+    """Run the few aggregate queries a score needs, for the windows of `as_of`, side by side.
+
+    Where the warehouse can fingerprint its rollup (DuckDB), the calibration windows' months
+    are not read: their fingerprint is, and they are read only if the caller has no priors
+    fitted under `calibration_key` (scoring.factors keeps them). That is ~0.1 s of CPU less
+    per re-rank at 10M complaints.
+    """
     windows = config.windows(as_of)
-    monthly, companies, enforcement, relations, issues, issue_statutes = concurrently(
-        engine,
-        partial(
-            company_month_counts,
-            engine,
-            start=windows.history_start,
-            end=windows.current_end,
-            as_of=as_of,
-            deadline_days=config.deadline_days,
-            status_ranges=windows.status_ranges(),
-            segment_starts=windows.segment_starts(),
-        ),
+    deadline = config.deadline_days
+    months = partial(company_month_counts, engine, as_of=as_of, deadline_days=deadline)
+    shared = (
         partial(company_table, engine),
         partial(enforcement_table, engine),
         partial(relations_table, engine),
@@ -94,13 +112,66 @@ def fetch_scoring_inputs(engine: Engine, as_of: date, config: InputSettings) -> 
         ),
         partial(issue_statute_table, engine),
     )
-    return ScoringInputs(
-        as_of=as_of,
-        deadline_days=config.deadline_days,
-        monthly=monthly,
-        companies=companies,
-        enforcement=enforcement,
-        relations=relations,
-        issues=issues,
-        issue_statutes=issue_statutes,
+    history = {"start": windows.history_start}
+    if not _calibration_settled(windows, as_of, deadline) or not fingerprints_rollup(engine):
+        monthly, *tables = concurrently(
+            engine,
+            partial(
+                months,
+                **history,
+                end=windows.current_end,
+                status_ranges=windows.status_ranges(),
+                segment_starts=windows.segment_starts(),
+            ),
+            *shared,
+        )
+        return ScoringInputs(as_of, deadline, monthly, *tables)
+    calibration = {
+        **history,
+        "end": windows.previous_end,
+        "status_ranges": windows.status_ranges("calibration"),
+    }
+    fingerprint, monthly, *tables = concurrently(
+        engine,
+        partial(rollup_fingerprint, engine, deadline_days=deadline, **calibration),
+        partial(
+            months,
+            **history,
+            end=windows.current_end,
+            status_ranges=windows.status_ranges("own"),
+            segment_starts=windows.segment_starts("own"),
+        ),
+        *shared,
     )
+    companies = tables[0]
+    return ScoringInputs(
+        as_of,
+        deadline,
+        monthly,
+        *tables,
+        calibration_monthly=partial(
+            months, **calibration, segment_starts=windows.segment_starts("calibration")
+        ),
+        calibration_key=None
+        if fingerprint is None
+        else _calibration_key(fingerprint, companies, windows, deadline),
+    )
+
+
+def _calibration_settled(windows: WindowBounds, as_of: date, deadline_days: int) -> bool:
+    """Whether no complaint received in the calibration windows can still be within the
+    deadline at `as_of`: their counts are then settled rollup months alone."""
+    open_from = (as_of - timedelta(days=deadline_days)).replace(day=1)
+    return windows.previous_end < open_from
+
+
+def _calibration_key(
+    fingerprint: tuple[int, int], companies: pl.DataFrame, windows: WindowBounds, deadline: int
+) -> bytes:
+    """A digest of the calibration months' fingerprint, the company table's firms, industries
+    and exposures (row order aside) and the dates and deadline they are counted for."""
+    digest = hashlib.blake2b(b"calibration months", digest_size=20)
+    digest.update(repr((fingerprint, windows.as_of, windows.history_start, deadline)).encode())
+    firms = companies.select("company_id", "industry", "exposure").hash_rows().to_numpy()
+    digest.update(np.sort(firms).tobytes())
+    return digest.digest()

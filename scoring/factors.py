@@ -48,6 +48,9 @@ class InputsLike(Protocol):
     relations: pl.DataFrame
     issues: pl.DataFrame
     issue_statutes: pl.DataFrame
+    # None: `monthly` covers the calibration windows too; else it reads their months.
+    calibration_monthly: Callable[[], pl.DataFrame] | None
+    calibration_key: bytes | None  # identifies what calibration_monthly() would return
 
 
 def compute_factors(
@@ -77,11 +80,20 @@ def compute_factors(
     languages = tuple(check_language(language) for language in languages)
     windows = config.windows(inputs.as_of)
     baselines = calibration_windows(windows)
-    counts, *baseline_counts = firm_counts_for(
-        inputs.companies, inputs.monthly, [windows, *baselines]
-    )
-    firms = peer_frame(inputs, windows, config, counts=counts)
-    priors = fit_priors(baseline_counts, firms)
+    if inputs.calibration_monthly is None:
+        counts, *baseline_counts = firm_counts_for(
+            inputs.companies, inputs.monthly, [windows, *baselines]
+        )
+        firms = peer_frame(inputs, windows, config, counts=counts)
+        priors = fit_priors(baseline_counts, firms)
+    else:
+        firms = peer_frame(inputs, windows, config)
+        read = inputs.calibration_monthly
+        priors = keyed_priors(
+            inputs.calibration_key,
+            lambda: firm_counts_for(inputs.companies, read(), baselines),
+            firms,
+        )
     actions = prior_actions(
         inputs.enforcement, successor_closure(inputs.relations), inputs.as_of, config.repeat_years
     )
@@ -233,6 +245,23 @@ def fit_priors(baselines: Sequence[pl.DataFrame], current: pl.DataFrame) -> Prio
     )
 
 
+def keyed_priors(
+    key: bytes | None, baselines: Callable[[], Sequence[pl.DataFrame]], current: pl.DataFrame
+) -> Priors:
+    """`fit_priors(baselines(), current)`, kept under `key` (which must identify the baseline
+    counts) so that a later call with the key neither counts nor fits them again.
+
+    Priors that fell back to the current quarter are not kept under it: they depend on more
+    than the baselines.
+    """
+    if key is not None and key in _FITTED_PRIORS:
+        return _FITTED_PRIORS[key]
+    priors = fit_priors(baselines(), current)
+    if key is not None and priors.source == "baseline quarters":
+        _remember(key, priors)
+    return priors
+
+
 def _prior_columns(frame: pl.DataFrame) -> dict[str, np.ndarray]:
     """The PRIOR_INPUTS columns of a prepared frame, as float arrays (NaN for missing)."""
     return {
@@ -243,10 +272,15 @@ def _prior_columns(frame: pl.DataFrame) -> dict[str, np.ndarray]:
 def _memoised(key: bytes, label: str, columns: Callable[[], dict[str, np.ndarray]]) -> Priors:
     """The priors fitted under `key`, fitting them on `columns()` the first time."""
     if key not in _FITTED_PRIORS:
-        if len(_FITTED_PRIORS) >= PRIOR_CACHE_SIZE:
-            _FITTED_PRIORS.pop(next(iter(_FITTED_PRIORS)))
-        _FITTED_PRIORS[key] = _fit(label, **columns())
+        _remember(key, _fit(label, **columns()))
     return _FITTED_PRIORS[key]
+
+
+def _remember(key: bytes, priors: Priors) -> None:
+    """Keep fitted priors under a key, forgetting the oldest beyond PRIOR_CACHE_SIZE."""
+    while len(_FITTED_PRIORS) >= PRIOR_CACHE_SIZE:
+        _FITTED_PRIORS.pop(next(iter(_FITTED_PRIORS)), None)
+    _FITTED_PRIORS[key] = priors
 
 
 PRIOR_INPUTS: tuple[str, ...] = (
@@ -260,10 +294,11 @@ PRIOR_INPUTS: tuple[str, ...] = (
     "peer_late_rate",
 )
 # Fits keyed by what they were fitted from: the baseline quarters' per-firm counts (each row's
-# 64-bit hash, every column) or, for the current-quarter fallback, the exact bytes of its
-# inputs. The baseline quarters are settled data, so re-ranking the same as-of date (a new
-# session, new complaints in the current quarter) meets the same counts and need not refit;
-# any changed row changes the key.
+# 64-bit hash, every column), the warehouse's fingerprint of the months those counts are summed
+# from (`keyed_priors`, ScoringInputs.calibration_key), or, for the current-quarter fallback,
+# the exact bytes of its inputs. The baseline quarters are settled data, so re-ranking the same
+# as-of date (a new session, new complaints in the current quarter) meets the same counts and
+# need not refit; any changed row changes the key.
 PRIOR_CACHE_SIZE = 16
 _FITTED_PRIORS: dict[bytes, Priors] = {}
 

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 WINDOW_MONTHS = 3
 TRAILING_MONTHS = 12
 CALIBRATION_HISTORY_YEARS = 2  # a baseline quarter needs its own trailing year and baselines
+PARTS = ("all", "own", "calibration")
 
 
 def add_months(day: date, months: int) -> date:
@@ -66,25 +67,33 @@ class Windows:
             "seen": (None, self.current_end),
         }
 
-    def segment_starts(self) -> tuple[date, ...]:
+    def scored(self, part: str = "all") -> tuple[Windows, ...]:
+        """These windows and their calibration windows ("all"), these alone ("own"), or the
+        calibration windows alone ("calibration")."""
+        if part not in PARTS:
+            raise ValueError(f"part must be one of {PARTS}; got {part!r}.")
+        own = (self,) if part in ("all", "own") else ()
+        return own + (calibration_windows(self) if part in ("all", "calibration") else ())
+
+    def segment_starts(self, part: str = "all") -> tuple[date, ...]:
         """The days on which a range that a score of these windows, or of their calibration
-        windows, sums over starts, or which follow its last day; sorted.
+        windows (see `scored`), sums over starts, or which follow its last day; sorted.
 
         The months between two of these days are only ever added up together.
         """
         return range_edges(
             date_range
-            for windows in (self, *calibration_windows(self))
+            for windows in self.scored(part)
             for date_range in windows.summed_ranges().values()
         )
 
-    def status_ranges(self) -> tuple[tuple[date, date], ...]:
+    def status_ranges(self, part: str = "all") -> tuple[tuple[date, date], ...]:
         """The date ranges whose status counts a score reads; elsewhere it counts complaints only.
 
         They are the current window of these windows and of their calibration windows (the
-        previous quarter and the one a year ago, which the priors are fitted on).
+        previous quarter and the one a year ago, which the priors are fitted on; see `scored`).
         """
-        return tuple((w.current_start, w.current_end) for w in (self, *calibration_windows(self)))
+        return tuple((w.current_start, w.current_end) for w in self.scored(part))
 
 
 def range_edges(ranges: Iterable[tuple[date | None, date]]) -> tuple[date, ...]:

@@ -10,7 +10,7 @@ from typing import Any
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, func, select, update
 
 from queries.aggregates import company_issue_counts, company_period_counts
 from queries.bulk import fetch_frame
@@ -24,6 +24,7 @@ from queries.rollups import (
     rebuild_rollup,
 )
 from queries.schema import (
+    companies,
     company_issue_rollup,
     company_month_rollup,
     complaints,
@@ -197,7 +198,10 @@ def test_ranking_from_rollups_equals_ranking_from_raw_complaints(sample: Engine)
         as_of=as_of,
         deadline_days=config.deadline_days,
     )
-    from_raw = replace(from_rollup, monthly=raw)
+    # On DuckDB the baseline quarters' months are read only if no priors were fitted under
+    # their fingerprint; the raw months cover them, and their priors are fitted from them.
+    assert (from_rollup.calibration_key is not None) == (sample.dialect.name == "duckdb")
+    from_raw = replace(from_rollup, monthly=raw, calibration_monthly=None, calibration_key=None)
     ranked_rollup = combine(compute_factors(from_rollup, config), None, config)
     ranked_raw = combine(compute_factors(from_raw, config), None, config)
     assert ranked_rollup["tier"].value_counts()["count"].sum() == ranked_raw.height
@@ -214,15 +218,25 @@ def test_another_deadline_is_counted_raw_until_its_rollup_is_built(sample: Engin
     assert_frame_equal(rollup_months(sample, as_of, 30), expected, check_exact=False)
 
 
-def more_complaints(engine: Engine, path: Path) -> Path:
-    """Copies of 1,500 loaded complaints moved 40 days later under new ids, as a Parquet file."""
-    query = select(complaints).order_by(complaints.c.complaint_id).limit(1500)
+def more_complaints(
+    engine: Engine,
+    path: Path,
+    *,
+    count: int = 1500,
+    days: int = 40,
+    received: tuple[date, date] | None = None,
+) -> Path:
+    """Copies of `count` loaded complaints (received in `received`, inclusive, if given) moved
+    `days` later under new ids, as a Parquet file."""
+    query = select(complaints).order_by(complaints.c.complaint_id).limit(count)
+    if received is not None:
+        query = query.where(complaints.c.received_date.between(*received))
     schema = {column.name: None for column in complaints.columns}
     with engine.connect() as connection:
         rows = fetch_frame(connection, query, {k: pl.String() for k in schema})
-    shift = pl.duration(days=40)
+    shift = pl.duration(days=days)
     moved = rows.with_columns(
-        ("later-" + pl.col("complaint_id")).alias("complaint_id"),
+        (f"later{days}-" + pl.col("complaint_id")).alias("complaint_id"),
         (pl.col("received_date").str.to_date() + shift).alias("received_date"),
         (pl.col("responded_date").str.to_date() + shift).alias("responded_date"),
         (pl.col("closed_date").str.to_date() + shift).alias("closed_date"),
@@ -309,3 +323,103 @@ def test_rollup_command_rebuilds_for_a_deadline(
     engine.dispose()
     assert cli.main(["rollup", "--db", url, "--deadline-days", "-1"]) == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_a_known_calibration_key_spares_reading_the_baseline_quarters(duck_engine: Engine) -> None:
+    generate_warehouse(duck_engine, companies=150, complaints=6000, seed=11)
+    config, as_of = load_config(), date(2026, 9, 30)
+    windows = config.windows(as_of)
+    inputs = fetch_scoring_inputs(duck_engine, as_of, config)
+    assert inputs.calibration_key is not None and inputs.calibration_monthly is not None
+    assert inputs.monthly["period_start"].max() == date(2026, 9, 1)
+    every_month = company_month_counts(
+        duck_engine,
+        start=windows.history_start,
+        end=windows.current_end,
+        as_of=as_of,
+        deadline_days=14,
+        status_ranges=windows.status_ranges(),
+        segment_starts=windows.segment_starts(),
+    )
+    # Read whole, with no key, the priors are fitted from these months' own counts.
+    expected = compute_factors(
+        replace(inputs, monthly=every_month, calibration_monthly=None, calibration_key=None),
+        config,
+    )
+    assert_frame_equal(compute_factors(inputs, config), expected)
+
+    def unread() -> pl.DataFrame:
+        raise AssertionError("the baseline quarters were read again")
+
+    again = fetch_scoring_inputs(duck_engine, as_of, config)
+    assert again.calibration_key == inputs.calibration_key
+    assert_frame_equal(
+        compute_factors(replace(again, calibration_monthly=unread), config), expected
+    )
+
+
+def test_the_calibration_key_follows_the_months_it_stands_for(
+    duck_engine: Engine, tmp_path: Path
+) -> None:
+    generate_warehouse(duck_engine, companies=150, complaints=6000, seed=11)
+    config, as_of = load_config(), date(2026, 9, 30)
+
+    def key() -> bytes | None:
+        return fetch_scoring_inputs(duck_engine, as_of, config).calibration_key
+
+    def add(name: str, received: tuple[date, date]) -> None:
+        path = more_complaints(duck_engine, tmp_path / name, count=1, days=10, received=received)
+        assert ingest_file(duck_engine, path, today=date(2027, 1, 31)).rows_loaded == 1
+
+    before = key()
+    add("current.parquet", (date(2026, 7, 1), date(2026, 7, 15)))  # into the quarter scored
+    assert key() == before
+    add("previous.parquet", (date(2026, 4, 1), date(2026, 4, 15)))  # into a baseline quarter
+    changed = key()
+    assert changed != before
+    add("old.parquet", (date(2024, 3, 1), date(2024, 3, 15)))  # history: the older months
+    assert key() not in (before, changed)
+    changed = key()
+    with duck_engine.begin() as connection:  # a verdict in a baseline quarter, changed in place
+        c = complaints.c
+        first = (
+            select(c.complaint_id)
+            .where(c.received_date.between(date(2026, 5, 1), date(2026, 5, 31)))
+            .where(c.status == "resolved")
+            .order_by(c.complaint_id)
+            .limit(1)
+        ).scalar_subquery()
+        reopened = update(complaints).where(c.complaint_id == first).values(status="unresolved")
+        assert connection.execute(reopened).rowcount == 1
+        rebuild_rollup(connection)
+    assert key() != changed
+    changed = key()
+    with duck_engine.begin() as connection:
+        moved = update(companies).where(companies.c.company_id == "C00003")
+        assert connection.execute(moved.values(industry="fitness")).rowcount == 1
+    assert key() != changed
+    # The refitted priors are those of the new months.
+    inputs = fetch_scoring_inputs(duck_engine, as_of, config)
+    eager = fetch_scoring_inputs(duck_engine, as_of, replace(config, deadline_days=100))
+    assert eager.calibration_monthly is None  # some baseline complaints may still be in time
+    unkeyed = replace(inputs, calibration_key=None)
+    assert_frame_equal(compute_factors(inputs, config), compute_factors(unkeyed, config))
+
+
+def test_without_a_rollup_for_the_deadline_the_baselines_are_read_when_scored(
+    duck_engine: Engine,
+) -> None:
+    generate_warehouse(duck_engine, companies=150, complaints=6000, seed=11)
+    config, as_of = replace(load_config(), deadline_days=30), date(2026, 9, 30)
+    inputs = fetch_scoring_inputs(duck_engine, as_of, config)
+    assert inputs.calibration_key is None and inputs.calibration_monthly is not None
+    windows = config.windows(as_of)
+    whole = company_period_counts(
+        duck_engine,
+        period="month",
+        complaint_filter=ComplaintFilter(start=windows.history_start, end=windows.current_end),
+        as_of=as_of,
+        deadline_days=30,
+    )
+    expected = compute_factors(replace(inputs, monthly=whole, calibration_monthly=None), config)
+    assert_frame_equal(compute_factors(inputs, config), expected)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import os
+from collections.abc import Callable
 from datetime import date
 
 import numpy as np
@@ -20,6 +22,7 @@ from scoring.factors import (
     compute_factors,
     firm_counts,
     fit_priors,
+    keyed_priors,
     phrase_column,
     prepared,
     with_each_factor,
@@ -232,6 +235,26 @@ def test_priors_fall_back_to_the_current_quarter_without_baseline_complaints() -
     current = prepared(counts)
     assert fit_priors([empty, empty], current).source == "current quarter"
     assert fit_priors([counts, empty], current).source == "baseline quarters"
+
+
+def test_priors_are_kept_under_a_key_only_when_fitted_on_the_baselines() -> None:
+    inputs = make_inputs([plain(f"F{k}", resolved=3 + k, unresolved=k % 4) for k in range(6)])
+    counts = firm_counts(inputs.companies, inputs.monthly, scoring_windows(AS_OF))
+    empty = counts.with_columns(pl.lit(0, dtype=pl.Int64).alias("complaints"))
+    current = prepared(counts)
+    reads: list[int] = []
+
+    def baselines(frames: list[pl.DataFrame]) -> Callable[[], list[pl.DataFrame]]:
+        return lambda: reads.append(1) or frames
+
+    thin, settled = os.urandom(20), os.urandom(20)
+    assert keyed_priors(thin, baselines([empty, empty]), current).source == "current quarter"
+    keyed_priors(thin, baselines([empty, empty]), current)
+    assert len(reads) == 2  # not kept: it depends on the current quarter too
+    fitted = keyed_priors(settled, baselines([counts, counts]), current)
+    assert fitted.source == "baseline quarters"
+    assert keyed_priors(settled, baselines([empty, empty]), current) == fitted
+    assert len(reads) == 3  # kept: the key's baselines are not counted again
 
 
 def test_a_firm_missing_from_the_company_table_is_still_scored() -> None:
