@@ -298,8 +298,9 @@ PRIOR_INPUTS: tuple[str, ...] = (
 # from (`keyed_priors`, ScoringInputs.calibration_key), or, for the current-quarter fallback,
 # the exact bytes of its inputs. The baseline quarters are settled data, so re-ranking the same
 # as-of date (a new session, new complaints in the current quarter) meets the same counts and
-# need not refit; any changed row changes the key.
-PRIOR_CACHE_SIZE = 16
+# need not refit; any changed row changes the key. A quarter's priors read through a
+# fingerprint are kept under both keys: room for a profile's eight quarters and the current one.
+PRIOR_CACHE_SIZE = 32
 _FITTED_PRIORS: dict[bytes, Priors] = {}
 
 
