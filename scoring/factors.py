@@ -276,6 +276,11 @@ def _memoised(key: bytes, label: str, columns: Callable[[], dict[str, np.ndarray
     return _FITTED_PRIORS[key]
 
 
+def forget_fitted_priors() -> None:
+    """Drop every memoised fit (the bench times a re-rank that fits its priors)."""
+    _FITTED_PRIORS.clear()
+
+
 def _remember(key: bytes, priors: Priors) -> None:
     """Keep fitted priors under a key, forgetting the oldest beyond PRIOR_CACHE_SIZE."""
     while len(_FITTED_PRIORS) >= PRIOR_CACHE_SIZE:

@@ -16,6 +16,7 @@ from tests.conftest import require
 BENCH = Path(__file__).resolve().parent.parent / "bench" / "bench.py"
 MEASURES = (
     "full re-rank, warm",
+    "full re-rank, nothing kept",
     "plain-pandas baseline",
     "re-rank after a weight change",
     "ingest from Parquet",

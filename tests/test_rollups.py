@@ -12,6 +12,7 @@ import pytest
 from polars.testing import assert_frame_equal
 from sqlalchemy import Engine, delete, func, select, update
 
+from queries import scoring_inputs
 from queries.aggregates import company_issue_counts, company_period_counts
 from queries.bulk import fetch_frame
 from queries.filters import ComplaintFilter
@@ -31,7 +32,7 @@ from queries.schema import (
     rollup_builds,
     rollup_deadlines,
 )
-from queries.scoring_inputs import fetch_scoring_inputs
+from queries.scoring_inputs import fetch_scoring_inputs, forget_settled_history
 from queries.warehouse import make_engine
 from sample_data.load import generate_warehouse
 from scoring.combine import combine
@@ -325,7 +326,9 @@ def test_rollup_command_rebuilds_for_a_deadline(
     assert capsys.readouterr().err.count("\n") == 1
 
 
-def test_a_known_calibration_key_spares_reading_the_baseline_quarters(duck_engine: Engine) -> None:
+def test_a_known_calibration_key_spares_reading_the_baseline_quarters(
+    duck_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     generate_warehouse(duck_engine, companies=150, complaints=6000, seed=11)
     config, as_of = load_config(), date(2026, 9, 30)
     windows = config.windows(as_of)
@@ -351,8 +354,18 @@ def test_a_known_calibration_key_spares_reading_the_baseline_quarters(duck_engin
     def unread() -> pl.DataFrame:
         raise AssertionError("the baseline quarters were read again")
 
+    reads: list[tuple[date, date]] = []
+
+    def counted(engine: Engine, *, start: date, end: date, **options: Any) -> pl.DataFrame:
+        reads.append((start, end))
+        return company_month_counts(engine, start=start, end=end, **options)
+
+    monkeypatch.setattr(scoring_inputs, "company_month_counts", counted)
     again = fetch_scoring_inputs(duck_engine, as_of, config)
     assert again.calibration_key == inputs.calibration_key
+    assert reads == [(windows.current_start, windows.current_end)]  # the settled months: kept
+    by_month = ["company_id", "period_start"]
+    assert_frame_equal(again.monthly.sort(by_month), inputs.monthly.sort(by_month))
     assert_frame_equal(
         compute_factors(replace(again, calibration_monthly=unread), config), expected
     )
@@ -377,8 +390,15 @@ def test_the_calibration_key_follows_the_months_it_stands_for(
     add("previous.parquet", (date(2026, 4, 1), date(2026, 4, 15)))  # into a baseline quarter
     changed = key()
     assert changed != before
+    counted_before = fetch_scoring_inputs(duck_engine, as_of, config).monthly
     add("old.parquet", (date(2024, 3, 1), date(2024, 3, 15)))  # history: the older months
     assert key() not in (before, changed)
+    kept_or_read = fetch_scoring_inputs(duck_engine, as_of, config).monthly
+    assert kept_or_read["complaints"].sum() == counted_before["complaints"].sum() + 1
+    forget_settled_history()
+    by_month = ["company_id", "period_start"]
+    read_afresh = fetch_scoring_inputs(duck_engine, as_of, config).monthly
+    assert_frame_equal(kept_or_read.sort(by_month), read_afresh.sort(by_month))
     changed = key()
     with duck_engine.begin() as connection:  # a verdict in a baseline quarter, changed in place
         c = complaints.c
