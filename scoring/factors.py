@@ -85,7 +85,7 @@ def compute_factors(
             inputs.companies, inputs.monthly, [windows, *baselines]
         )
         firms = peer_frame(inputs, windows, config, counts=counts)
-        priors = fit_priors(baseline_counts, firms)
+        priors = keyed_priors(inputs.calibration_key, lambda: baseline_counts, firms)
     else:
         firms = peer_frame(inputs, windows, config)
         read = inputs.calibration_monthly

@@ -332,9 +332,9 @@ def test_a_known_calibration_key_spares_reading_the_baseline_quarters(
     generate_warehouse(duck_engine, companies=150, complaints=6000, seed=11)
     config, as_of = load_config(), date(2026, 9, 30)
     windows = config.windows(as_of)
+    # The first ranking of a quarter reads every month, and its fingerprint beside them.
     inputs = fetch_scoring_inputs(duck_engine, as_of, config)
-    assert inputs.calibration_key is not None and inputs.calibration_monthly is not None
-    assert inputs.monthly["period_start"].max() == date(2026, 9, 1)
+    assert inputs.calibration_key is not None and inputs.calibration_monthly is None
     every_month = company_month_counts(
         duck_engine,
         start=windows.history_start,
@@ -364,8 +364,28 @@ def test_a_known_calibration_key_spares_reading_the_baseline_quarters(
     again = fetch_scoring_inputs(duck_engine, as_of, config)
     assert again.calibration_key == inputs.calibration_key
     assert reads == [(windows.current_start, windows.current_end)]  # the settled months: kept
+    assert again.calibration_monthly is not None
+    # The kept months are those the warehouse sums for the current windows' segments alone.
+    settled = company_month_counts(
+        duck_engine,
+        start=windows.history_start,
+        end=windows.previous_end,
+        as_of=as_of,
+        deadline_days=14,
+        status_ranges=(),
+        segment_starts=windows.segment_starts("own"),
+    )
+    current = company_month_counts(
+        duck_engine,
+        start=windows.current_start,
+        end=windows.current_end,
+        as_of=as_of,
+        deadline_days=14,
+        status_ranges=windows.status_ranges("own"),
+    )
     by_month = ["company_id", "period_start"]
-    assert_frame_equal(again.monthly.sort(by_month), inputs.monthly.sort(by_month))
+    assert settled.height > 0 and settled["period_start"].n_unique() > 2
+    assert_frame_equal(again.monthly.sort(by_month), pl.concat([settled, current]).sort(by_month))
     assert_frame_equal(
         compute_factors(replace(again, calibration_monthly=unread), config), expected
     )
@@ -396,9 +416,10 @@ def test_the_calibration_key_follows_the_months_it_stands_for(
     kept_or_read = fetch_scoring_inputs(duck_engine, as_of, config).monthly
     assert kept_or_read["complaints"].sum() == counted_before["complaints"].sum() + 1
     forget_settled_history()
+    fetch_scoring_inputs(duck_engine, as_of, config)  # read whole, and kept from that read
     by_month = ["company_id", "period_start"]
-    read_afresh = fetch_scoring_inputs(duck_engine, as_of, config).monthly
-    assert_frame_equal(kept_or_read.sort(by_month), read_afresh.sort(by_month))
+    kept_afresh = fetch_scoring_inputs(duck_engine, as_of, config).monthly
+    assert_frame_equal(kept_or_read.sort(by_month), kept_afresh.sort(by_month))
     changed = key()
     with duck_engine.begin() as connection:  # a verdict in a baseline quarter, changed in place
         c = complaints.c
@@ -422,17 +443,29 @@ def test_the_calibration_key_follows_the_months_it_stands_for(
     inputs = fetch_scoring_inputs(duck_engine, as_of, config)
     eager = fetch_scoring_inputs(duck_engine, as_of, replace(config, deadline_days=100))
     assert eager.calibration_monthly is None  # some baseline complaints may still be in time
-    unkeyed = replace(inputs, calibration_key=None)
-    assert_frame_equal(compute_factors(inputs, config), compute_factors(unkeyed, config))
+    assert inputs.calibration_monthly is not None  # read when scored: the key is new
+    windows = config.windows(as_of)
+    every_month = company_month_counts(
+        duck_engine,
+        start=windows.history_start,
+        end=windows.current_end,
+        as_of=as_of,
+        deadline_days=14,
+        status_ranges=windows.status_ranges(),
+        segment_starts=windows.segment_starts(),
+    )
+    whole = replace(inputs, monthly=every_month, calibration_monthly=None, calibration_key=None)
+    assert_frame_equal(compute_factors(inputs, config), compute_factors(whole, config))
 
 
-def test_without_a_rollup_for_the_deadline_the_baselines_are_read_when_scored(
+def test_without_a_rollup_for_the_deadline_every_month_is_read_each_time(
     duck_engine: Engine,
 ) -> None:
     generate_warehouse(duck_engine, companies=150, complaints=6000, seed=11)
     config, as_of = replace(load_config(), deadline_days=30), date(2026, 9, 30)
-    inputs = fetch_scoring_inputs(duck_engine, as_of, config)
-    assert inputs.calibration_key is None and inputs.calibration_monthly is not None
+    fetch_scoring_inputs(duck_engine, as_of, config)
+    inputs = fetch_scoring_inputs(duck_engine, as_of, config)  # nothing to fingerprint, or keep
+    assert inputs.calibration_key is None and inputs.calibration_monthly is None
     windows = config.windows(as_of)
     whole = company_period_counts(
         duck_engine,
