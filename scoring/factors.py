@@ -11,6 +11,7 @@ conservative estimate of how far the firm is above its peers. Points are capped 
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -278,14 +279,16 @@ def _memoised(key: bytes, label: str, columns: Callable[[], dict[str, np.ndarray
 
 def forget_fitted_priors() -> None:
     """Drop every memoised fit (the bench times a re-rank that fits its priors)."""
-    _FITTED_PRIORS.clear()
+    with _PRIORS_LOCK:
+        _FITTED_PRIORS.clear()
 
 
 def _remember(key: bytes, priors: Priors) -> None:
     """Keep fitted priors under a key, forgetting the oldest beyond PRIOR_CACHE_SIZE."""
-    while len(_FITTED_PRIORS) >= PRIOR_CACHE_SIZE:
-        _FITTED_PRIORS.pop(next(iter(_FITTED_PRIORS)), None)
-    _FITTED_PRIORS[key] = priors
+    with _PRIORS_LOCK:
+        while len(_FITTED_PRIORS) >= PRIOR_CACHE_SIZE:
+            _FITTED_PRIORS.pop(next(iter(_FITTED_PRIORS)))
+        _FITTED_PRIORS[key] = priors
 
 
 PRIOR_INPUTS: tuple[str, ...] = (
@@ -307,6 +310,7 @@ PRIOR_INPUTS: tuple[str, ...] = (
 # fingerprint are kept under both keys: room for a profile's eight quarters and the current one.
 PRIOR_CACHE_SIZE = 32
 _FITTED_PRIORS: dict[bytes, Priors] = {}
+_PRIORS_LOCK = threading.Lock()  # dashboard sessions rank side by side
 
 
 def _content_key(label: str, arrays: Iterable[np.ndarray]) -> bytes:
