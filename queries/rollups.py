@@ -304,7 +304,7 @@ def company_month_counts(
                 as_of=as_of,
                 deadline_days=deadline_days,
             )
-    open_from = max(_month_start(as_of - timedelta(days=deadline_days)), start)
+    open_from = max(first_open_month(as_of, deadline_days), start)
     settled_end = min(end, open_from - timedelta(days=1))
     reads = [
         partial(
@@ -368,6 +368,12 @@ def rollup_fingerprint(
             return None
         rows, hashed = connection.execute(query).one()
     return int(rows), int(hashed or 0)
+
+
+def first_open_month(as_of: date, deadline_days: int) -> date:
+    """The first month whose complaints may still be within the deadline at `as_of`: from it on
+    the rollup's overdue counts need the young complaints taken off (company_month_counts)."""
+    return _month_start(as_of - timedelta(days=deadline_days))
 
 
 def _not_yet_overdue(

@@ -11,7 +11,7 @@ import hashlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import partial
 from typing import Protocol
 
@@ -31,6 +31,7 @@ from queries.rollups import (
     company_issue_month_counts,
     company_month_counts,
     fingerprints_rollup,
+    first_open_month,
     rollup_fingerprint,
 )
 
@@ -128,19 +129,20 @@ def fetch_scoring_inputs(engine: Engine, as_of: date, config: InputSettings) -> 
     if not _calibration_settled(windows, as_of, deadline) or not fingerprints_rollup(engine):
         monthly, *tables = concurrently(engine, whole, *shared)
         return ScoringInputs(as_of, deadline, monthly, *tables)
-    return _fetch_fingerprinted(engine, windows, deadline, whole, shared)
+    return _fetch_fingerprinted(engine, windows, deadline, months, whole, shared)
 
 
 def _fetch_fingerprinted(
     engine: Engine,
     windows: WindowBounds,
     deadline: int,
+    months: Callable[..., pl.DataFrame],
     whole: Callable[[], pl.DataFrame],
     shared: tuple[Callable[[], pl.DataFrame], ...],
 ) -> ScoringInputs:
     """`fetch_scoring_inputs` where the settled months can be fingerprinted: the whole read
-    the first time for this warehouse and these dates, the current quarter's months later."""
-    months = partial(company_month_counts, engine, as_of=windows.as_of, deadline_days=deadline)
+    the first time for this warehouse and these dates, the current quarter's months later
+    (`months`: company_month_counts for this as-of date and deadline, given the dates)."""
     settled = {"start": windows.history_start, "end": windows.previous_end}
     calibration = {**settled, "status_ranges": windows.status_ranges("calibration")}
     fingerprint_read = partial(rollup_fingerprint, engine, deadline_days=deadline, **calibration)
@@ -252,8 +254,7 @@ def forget_settled_history() -> None:
 def _calibration_settled(windows: WindowBounds, as_of: date, deadline_days: int) -> bool:
     """Whether no complaint received in the calibration windows can still be within the
     deadline at `as_of`: their counts are then settled rollup months alone."""
-    open_from = (as_of - timedelta(days=deadline_days)).replace(day=1)
-    return windows.previous_end < open_from
+    return windows.previous_end < first_open_month(as_of, deadline_days)
 
 
 def _calibration_key(

@@ -32,11 +32,11 @@ from queries.schema import (
     rollup_builds,
     rollup_deadlines,
 )
-from queries.scoring_inputs import fetch_scoring_inputs, forget_settled_history
+from queries.scoring_inputs import ScoringInputs, fetch_scoring_inputs, forget_settled_history
 from queries.warehouse import make_engine
 from sample_data.load import generate_warehouse
 from scoring.combine import combine
-from scoring.config import load_config
+from scoring.config import ScoringConfig, load_config
 from scoring.factors import compute_factors
 
 HISTORY = (date(2024, 1, 1), date(2026, 9, 30))
@@ -326,6 +326,25 @@ def test_rollup_command_rebuilds_for_a_deadline(
     assert capsys.readouterr().err.count("\n") == 1
 
 
+def factors_read_whole(
+    engine: Engine, inputs: ScoringInputs, config: ScoringConfig
+) -> pl.DataFrame:
+    """The factors of `inputs` with every month read at once and no key: the priors are fitted
+    from these months' own counts."""
+    windows = config.windows(inputs.as_of)
+    every_month = company_month_counts(
+        engine,
+        start=windows.history_start,
+        end=windows.current_end,
+        as_of=inputs.as_of,
+        deadline_days=inputs.deadline_days,
+        status_ranges=windows.status_ranges(),
+        segment_starts=windows.segment_starts(),
+    )
+    whole = replace(inputs, monthly=every_month, calibration_monthly=None, calibration_key=None)
+    return compute_factors(whole, config)
+
+
 def test_a_known_calibration_key_spares_reading_the_baseline_quarters(
     duck_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -335,20 +354,7 @@ def test_a_known_calibration_key_spares_reading_the_baseline_quarters(
     # The first ranking of a quarter reads every month, and its fingerprint beside them.
     inputs = fetch_scoring_inputs(duck_engine, as_of, config)
     assert inputs.calibration_key is not None and inputs.calibration_monthly is None
-    every_month = company_month_counts(
-        duck_engine,
-        start=windows.history_start,
-        end=windows.current_end,
-        as_of=as_of,
-        deadline_days=14,
-        status_ranges=windows.status_ranges(),
-        segment_starts=windows.segment_starts(),
-    )
-    # Read whole, with no key, the priors are fitted from these months' own counts.
-    expected = compute_factors(
-        replace(inputs, monthly=every_month, calibration_monthly=None, calibration_key=None),
-        config,
-    )
+    expected = factors_read_whole(duck_engine, inputs, config)
     assert_frame_equal(compute_factors(inputs, config), expected)
 
     def unread() -> pl.DataFrame:
@@ -441,21 +447,10 @@ def test_the_calibration_key_follows_the_months_it_stands_for(
     assert key() != changed
     # The refitted priors are those of the new months.
     inputs = fetch_scoring_inputs(duck_engine, as_of, config)
-    eager = fetch_scoring_inputs(duck_engine, as_of, replace(config, deadline_days=100))
-    assert eager.calibration_monthly is None  # some baseline complaints may still be in time
     assert inputs.calibration_monthly is not None  # read when scored: the key is new
-    windows = config.windows(as_of)
-    every_month = company_month_counts(
-        duck_engine,
-        start=windows.history_start,
-        end=windows.current_end,
-        as_of=as_of,
-        deadline_days=14,
-        status_ranges=windows.status_ranges(),
-        segment_starts=windows.segment_starts(),
+    assert_frame_equal(
+        compute_factors(inputs, config), factors_read_whole(duck_engine, inputs, config)
     )
-    whole = replace(inputs, monthly=every_month, calibration_monthly=None, calibration_key=None)
-    assert_frame_equal(compute_factors(inputs, config), compute_factors(whole, config))
 
 
 def test_without_a_rollup_for_the_deadline_every_month_is_read_each_time(
@@ -474,5 +469,19 @@ def test_without_a_rollup_for_the_deadline_every_month_is_read_each_time(
         as_of=as_of,
         deadline_days=30,
     )
-    expected = compute_factors(replace(inputs, monthly=whole, calibration_monthly=None), config)
+    expected = compute_factors(replace(inputs, monthly=whole), config)
     assert_frame_equal(compute_factors(inputs, config), expected)
+
+
+def test_a_deadline_reaching_into_a_baseline_quarter_is_never_fingerprinted(
+    duck_engine: Engine,
+) -> None:
+    generate_warehouse(duck_engine, companies=150, complaints=6000, seed=11)
+    with duck_engine.begin() as connection:
+        rebuild_rollup(connection, 100)  # kept by ingest from now on, like the default's
+    # 100 days before 2026-09-30 is in June, a baseline month: complaints received then may
+    # still be in time, and those are counted from the complaints, which no fingerprint covers.
+    config, as_of = replace(load_config(), deadline_days=100), date(2026, 9, 30)
+    for _ in range(2):
+        inputs = fetch_scoring_inputs(duck_engine, as_of, config)
+        assert inputs.calibration_key is None and inputs.calibration_monthly is None
