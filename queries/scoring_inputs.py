@@ -20,6 +20,7 @@ import polars as pl
 from sqlalchemy import Engine
 
 from queries.aggregates import (
+    SCORING_COMPANY_COLUMNS,
     company_table,
     enforcement_table,
     issue_statute_table,
@@ -77,7 +78,7 @@ class ScoringInputs:
     # status_ranges() only `complaints` is sure to be there: other counts may be null, and the
     # months may come added up between the windows' segment_starts(), dated by the segment.
     monthly: pl.DataFrame
-    companies: pl.DataFrame  # company_table
+    companies: pl.DataFrame  # company_table's SCORING_COMPANY_COLUMNS, in no particular order
     enforcement: pl.DataFrame  # enforcement_table, every date (scoring only looks back)
     relations: pl.DataFrame  # relations_table
     issues: pl.DataFrame  # company_id, issue, complaints in the current window
@@ -108,7 +109,7 @@ def fetch_scoring_inputs(engine: Engine, as_of: date, config: InputSettings) -> 
     deadline = config.deadline_days
     months = partial(company_month_counts, engine, as_of=as_of, deadline_days=deadline)
     shared = (
-        partial(company_table, engine),
+        partial(company_table, engine, columns=SCORING_COMPANY_COLUMNS, ordered=False),
         partial(enforcement_table, engine),
         partial(relations_table, engine),
         partial(
