@@ -81,28 +81,34 @@ def compute_factors(
     languages = tuple(check_language(language) for language in languages)
     windows = config.windows(inputs.as_of)
     baselines = calibration_windows(windows)
+    actions = prior_actions(
+        inputs.enforcement, successor_closure(inputs.relations), inputs.as_of, config.repeat_years
+    )
+    issues = inputs.issues
+    if groups is not None:
+        issues = pool_issues(inputs.issues, groups)
+        actions = pool_actions(actions, groups)
+    # The issue and enforcement side needs no monthly counts: it runs while they are summed
+    # (mostly numpy on one core).
+    severity = _factor_pool().submit(severity_sums, inputs.issues, inputs.issue_statutes, config)
+    record = _factor_pool().submit(
+        repeat_record, actions, issues, inputs.issue_statutes, inputs.companies, config, languages
+    )
     if inputs.calibration_monthly is None:
         counts, *baseline_counts = firm_counts_for(
             inputs.companies, inputs.monthly, [windows, *baselines]
         )
-        firms = peer_frame(inputs, windows, config, counts=counts)
+        firms = peer_frame(inputs, windows, config, counts=counts, severity=severity.result())
         priors = keyed_priors(inputs.calibration_key, lambda: baseline_counts, firms)
     else:
-        firms = peer_frame(inputs, windows, config)
+        firms = peer_frame(inputs, windows, config, severity=severity.result())
         read = inputs.calibration_monthly
         priors = keyed_priors(
             inputs.calibration_key,
             lambda: firm_counts_for(inputs.companies, read(), baselines),
             firms,
         )
-    actions = prior_actions(
-        inputs.enforcement, successor_closure(inputs.relations), inputs.as_of, config.repeat_years
-    )
-    frame, issues = firms, inputs.issues
-    if groups is not None:
-        frame = pool_firms(firms, groups)
-        issues = pool_issues(inputs.issues, groups)
-        actions = pool_actions(actions, groups)
+    frame = firms if groups is None else pool_firms(firms, groups)
     frame = with_each_factor(
         frame,
         partial(volume_factor, prior=priors.volume, config=config, languages=languages),
@@ -121,15 +127,7 @@ def compute_factors(
             languages=languages,
         ),
         partial(severity_factor, config=config, languages=languages),
-        partial(
-            repeat_factor,
-            actions=actions,
-            issues=issues,
-            issue_statutes=inputs.issue_statutes,
-            companies=inputs.companies,
-            config=config,
-            languages=languages,
-        ),
+        partial(repeat_factor, record=record.result(), config=config, languages=languages),
     )
     return (
         frame.with_columns(
@@ -172,6 +170,7 @@ def peer_frame(
     windows: Windows,
     config: ScoringConfig,
     counts: pl.DataFrame | None = None,
+    severity: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Per firm: the counts, and every yardstick that compares the firm with its peers.
 
@@ -180,13 +179,16 @@ def peer_frame(
     over the firm's industry happens here, so a group can pool its members' yardsticks. The
     flag MIXED (false for a firm; true for a group whose members span several industries)
     picks the phrases that say "its members' industry peers"; compute_factors drops it.
-    `counts` is `firm_counts` for `windows` when the caller has it already.
+    `counts` is `firm_counts` for `windows` and `severity` is `severity_sums` of the inputs'
+    issues when the caller has them already.
     """
     if counts is None:
         counts = firm_counts(inputs.companies, inputs.monthly, windows)
+    if severity is None:
+        severity = severity_sums(inputs.issues, inputs.issue_statutes, config)
     frame = prepared(counts)
     frame = growth_peers(frame)
-    frame = severity_peers(frame, inputs.issues, inputs.issue_statutes, config)
+    frame = severity_peers(frame, severity)
     # A funnel plot draws one target line per industry, so its limits use the whole industry.
     target = (pl.col("unresolved_n").sum().over("industry") + 0.5) / (
         pl.col("decided").sum().over("industry") + 1.0
@@ -827,17 +829,13 @@ def issue_weights(
     return seen.with_columns(pl.Series("issue_weight", weights, dtype=pl.Float64))
 
 
-def severity_peers(
-    frame: pl.DataFrame, issues: pl.DataFrame, issue_statutes: pl.DataFrame, config: ScoringConfig
+def severity_sums(
+    issues: pl.DataFrame, issue_statutes: pl.DataFrame, config: ScoringConfig
 ) -> pl.DataFrame:
-    """Add each firm's issue-weighted complaints and its peers' severity index and mean claim.
-
-    severity_complaints and severity_weighted (complaints x issue weight) come from the firm's
-    issue counts; peer_severity_index and peer_amount_mean pool the industry's other firms (all
-    other firms when the industry has none with any; null when nobody has any).
-    """
+    """Per firm with issues: severity_complaints and severity_weighted (complaints x issue
+    weight) from its issue counts."""
     weights = issue_weights(issues, issue_statutes, config)
-    per_firm = (
+    return (
         issues.join(
             weights.select("issue", "issue_weight"), on="issue", how="left", nulls_equal=True
         )
@@ -848,7 +846,16 @@ def severity_peers(
             severity_weighted=(pl.col("complaints") * pl.col("issue_weight")).sum(),
         )
     )
-    frame = frame.join(per_firm, on="company_id", how="left").with_columns(
+
+
+def severity_peers(frame: pl.DataFrame, severity: pl.DataFrame) -> pl.DataFrame:
+    """Add each firm's `severity_sums` (0 without issues) and its peers' severity index and
+    mean claim.
+
+    peer_severity_index and peer_amount_mean pool the industry's other firms (all other firms
+    when the industry has none with any; null when nobody has any).
+    """
+    frame = frame.join(severity, on="company_id", how="left").with_columns(
         pl.col("severity_complaints", "severity_weighted").fill_null(0.0)
     )
     return frame.with_columns(
@@ -1085,8 +1092,7 @@ def _successor_entry(language: str) -> pl.Expr:
     )
 
 
-def repeat_factor(
-    frame: pl.DataFrame,
+def repeat_record(
     actions: pl.DataFrame,
     issues: pl.DataFrame,
     issue_statutes: pl.DataFrame,
@@ -1094,22 +1100,42 @@ def repeat_factor(
     config: ScoringConfig,
     languages: Sequence[str] = LANGUAGES,
 ) -> pl.DataFrame:
+    """Per firm with earlier actions: what `repeat_factor` says of its record.
+
+    `actions` comes from `prior_actions`: the counts and first date (`_action_summary`), the
+    statute that is back (`returning_statutes`) and the predecessors whose records it
+    inherited (`successor_texts`, in English and each of `languages`).
+    """
+    texts = tuple(dict.fromkeys(["en", *languages]))
+    return (
+        _action_summary(actions, languages)
+        .join(
+            returning_statutes(issues, issue_statutes, actions, config),
+            on="company_id",
+            how="left",
+        )
+        .join(successor_texts(actions, companies, texts), on="company_id", how="left")
+    )
+
+
+def repeat_factor(
+    frame: pl.DataFrame,
+    record: pl.DataFrame,
+    config: ScoringConfig,
+    languages: Sequence[str] = LANGUAGES,
+) -> pl.DataFrame:
     """Earlier enforcement actions (own and inherited) and whether the same statute is back.
 
-    `actions` comes from `prior_actions`. Points = log2(1 + actions in the last `repeat.years`
-    years) + `returning_bonus` when a sanctioned statute is back in the firm's complaints;
-    firms with no actions get 0. The phrase names each predecessor whose record was inherited,
-    with its latest action ("as successor of Jeil Tours Corp. (C01039, fined 2025-03)").
+    `record` comes from `repeat_record` with the same languages. Points = log2(1 + actions in
+    the last `repeat.years` years) + `returning_bonus` when a sanctioned statute is back in the
+    firm's complaints; firms with no actions get 0. The phrase names each predecessor whose
+    record was inherited, with its latest action ("as successor of Jeil Tours Corp. (C01039,
+    fined 2025-03)").
     """
     # The evidence column successor_of is in English whatever the phrases' languages.
     texts = tuple(dict.fromkeys(["en", *languages]))
-    frame = (
-        frame.join(_action_summary(actions, languages), on="company_id", how="left")
-        .join(
-            returning_statutes(issues, issue_statutes, actions, config), on="company_id", how="left"
-        )
-        .join(successor_texts(actions, companies, texts), on="company_id", how="left")
-        .with_columns(pl.col("prior_actions", "inherited_actions").fill_null(0))
+    frame = frame.join(record, on="company_id", how="left").with_columns(
+        pl.col("prior_actions", "inherited_actions").fill_null(0)
     )
     points = np.log2(1.0 + frame["prior_actions"].to_numpy().astype(np.float64))
     points = points + config.returning_bonus * frame["returning_statute"].is_not_null().to_numpy()
