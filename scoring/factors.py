@@ -186,14 +186,20 @@ def peer_frame(
         counts = firm_counts(inputs.companies, inputs.monthly, windows)
     if severity is None:
         severity = severity_sums(inputs.issues, inputs.issue_statutes, config)
-    frame = prepared(counts)
+    # Every yardstick sums over the firm's industry: ~18 window sums over 50,000 firms, each
+    # twice as fast over a categorical's codes as over text (~10 ms less in all).
+    frame = prepared(counts.with_columns(pl.col("industry").cast(pl.Categorical)))
     frame = growth_peers(frame)
     frame = severity_peers(frame, severity)
     # A funnel plot draws one target line per industry, so its limits use the whole industry.
     target = (pl.col("unresolved_n").sum().over("industry") + 0.5) / (
         pl.col("decided").sum().over("industry") + 1.0
     )
-    return frame.with_columns(target.alias("unresolved_funnel_target"), pl.lit(False).alias(MIXED))
+    return frame.with_columns(
+        target.alias("unresolved_funnel_target"),
+        pl.lit(False).alias(MIXED),
+        pl.col("industry").cast(pl.String),
+    )
 
 
 def _peer_phrase(key: str, language: str, **slots: pl.Expr | str | int | float) -> pl.Expr:
