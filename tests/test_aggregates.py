@@ -35,6 +35,9 @@ AGGREGATES: dict[str, Callable[[Engine], pl.DataFrame]] = {
     "region": lambda e: aggregates.breakdown(e, "region", by_company=False, as_of=AS_OF),
     "top companies": lambda e: aggregates.top_companies(e, limit=20),
     "companies": aggregates.company_table,
+    "companies as scored": lambda e: aggregates.company_table(
+        e, columns=aggregates.SCORING_COMPANY_COLUMNS, ordered=False
+    ).sort("company_id"),
     "enforcement": aggregates.enforcement_table,
 }
 
@@ -56,6 +59,15 @@ def test_the_reference_sample_is_not_trivial(reference: dict[str, pl.DataFrame])
     assert monthly["complaints"].sum() > 0.9 * SAMPLE["complaints"]
     assert monthly["overdue_in_progress"].sum() >= 0
     assert reference["company x week"]["period_start"].dt.weekday().unique().to_list() == [1]
+
+
+def test_scoring_reads_the_same_companies_with_fewer_columns(
+    reference: dict[str, pl.DataFrame],
+) -> None:
+    scored = reference["companies as scored"]
+    assert scored.columns == list(aggregates.SCORING_COMPANY_COLUMNS)
+    assert "business_no" not in scored.columns
+    assert_frame_equal(scored, reference["companies"].select(scored.columns))
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
