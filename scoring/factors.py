@@ -453,6 +453,13 @@ def _log2_ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
         return np.log2(numerator / denominator)
 
 
+def _scattered(where: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """`values` (one per True in `where`) in their places in a full-length array; NaN elsewhere."""
+    full = np.full(where.shape, np.nan)
+    full[where] = values
+    return full
+
+
 def _series(name: str, values: np.ndarray) -> pl.Series:
     """A float column where NaN is stored as null (not computable)."""
     return pl.Series(name, values, dtype=pl.Float64, nan_to_null=True)
@@ -639,17 +646,21 @@ def growth_factor(
         & frame["growth_null_ratio"].is_not_null()
         & ((frame["complaints"] + frame["growth_baseline"]) >= max(config.min_growth_total, 1))
     ).to_numpy()
+    # Only the firms tested are shown a test: fewer than half of 50,000 (~13 ms less).
     result = stats.rate_ratio_test(
-        frame["complaints"].to_numpy(),
-        frame["growth_baseline"].to_numpy(),
-        frame["growth_null_ratio"].fill_null(np.nan).to_numpy(),
+        frame["complaints"].to_numpy()[tested],
+        frame["growth_baseline"].to_numpy()[tested],
+        frame["growth_null_ratio"].fill_null(np.nan).to_numpy()[tested],
         alternative="greater",
         level=config.interval_level,
     )
-    p = np.where(tested, result.pvalue, np.nan)
+    ratio, low, high, p = (
+        _scattered(tested, values)
+        for values in (result.ratio, result.low, result.high, result.pvalue)
+    )
     q = stats.bh_qvalues(p)
     significant = np.nan_to_num(q, nan=1.0) <= config.fdr_level
-    points = np.where(significant, _log2_ratio(result.low, np.ones_like(result.low)), 0.0)
+    points = np.where(significant, _log2_ratio(low, np.ones_like(low)), 0.0)
     frame = frame.with_columns(
         growth=pl.when(pl.col("complaints_previous") > 0).then(
             pl.col("complaints") / pl.col("complaints_previous")
@@ -658,9 +669,9 @@ def growth_factor(
             pl.col("complaints") / pl.col("complaints_year_ago")
         ),
     ).with_columns(
-        _series("growth_rr", np.where(tested, result.ratio, np.nan)),
-        _series("growth_low", np.where(tested, result.low, np.nan)),
-        _series("growth_high", np.where(tested, result.high, np.nan)),
+        _series("growth_rr", ratio),
+        _series("growth_low", low),
+        _series("growth_high", high),
         _series("growth_p", p),
         _series("growth_q", q),
         _series("growth_factor", _points(points, config.factor_cap)),

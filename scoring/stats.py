@@ -178,13 +178,12 @@ def rate_ratio_test(
     pi0 = np.where(ok, r0 / (1.0 + r0), 0.5)
     n = np.where(ok, total, 1.0)
     k = np.where(ok, x, 0.0)
-    greater = stats.binom.sf(k - 1, n, pi0)
-    less = stats.binom.cdf(k, n, pi0)
     if alternative == "greater":
-        p = greater
+        p = stats.binom.sf(k - 1, n, pi0)
     elif alternative == "less":
-        p = less
+        p = stats.binom.cdf(k, n, pi0)
     else:
+        greater, less = stats.binom.sf(k - 1, n, pi0), stats.binom.cdf(k, n, pi0)
         p = np.minimum(1.0, 2.0 * np.minimum(greater, less))
     pi_low, pi_high = clopper_pearson(k, n, level)
     with np.errstate(divide="ignore", invalid="ignore"):

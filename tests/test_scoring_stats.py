@@ -47,6 +47,21 @@ def test_one_sided_p_value_is_the_exact_binomial_tail() -> None:
     assert_allclose(result.pvalue, [reference], rtol=1e-12)
 
 
+def test_each_alternative_of_the_rate_ratio_test_is_its_binomial_tail() -> None:
+    # Each alternative computes only the tail(s) it needs; every one must still be the exact
+    # binomial test of the count given the total.
+    for alternative in ("greater", "less", "two-sided"):
+        result = stats.rate_ratio_test(
+            [11, 2], [21, 30], [800 / 3011, 0.5], alternative=alternative
+        )
+        for j, (k, n, pi0) in enumerate([(11, 32, 800 / 3811), (2, 32, 1 / 3)]):
+            reference = sps.binomtest(k, n, pi0, alternative=alternative).pvalue
+            if alternative == "two-sided":  # Fay's doubling of the smaller tail, not scipy's
+                tails = (sps.binom.sf(k - 1, n, pi0), sps.binom.cdf(k, n, pi0))
+                reference = min(1.0, 2 * min(tails))
+            assert_allclose(result.pvalue[j], reference, rtol=1e-12)
+
+
 def test_rate_ratio_from_nothing_by_hand() -> None:
     # 3 complaints now, none before, equal periods (pi0 = 1/2): P(X >= 3 | 3) = (1/2)**3.
     # Clopper-Pearson lower limit for 3 of 3 at 95%: 0.025**(1/3) = 0.2924018, so the rate
