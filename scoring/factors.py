@@ -918,32 +918,51 @@ def severity_factor(
         _series("_issue_part", issue_part),
         _series("_amount_part", amount_part),
     )
-    return with_phrases(frame, "severity", _severity_phrase, languages=languages).drop(
-        "_issue_part", "_amount_part"
+    # Each half of the sentence is written only where it scored: the claims' half formats three
+    # numbers and scores for half of the ~24,000 firms at 10M (~10 ms less than writing both).
+    halves = {
+        "_severity_issues": _severity_issues_phrase,
+        "_severity_amount": _severity_amount_phrase,
+    }
+    for (half, phrase), part in zip(halves.items(), ("_issue_part", "_amount_part"), strict=True):
+        frame = with_phrases(frame, half, phrase, pl.col(part) > 0, languages)
+    return frame.with_columns(
+        pl.when(pl.col("severity_factor") > 0)
+        .then(
+            pl.concat_str(
+                [phrase_column(half, language) for half in halves],
+                separator=", ",
+                ignore_nulls=True,
+            )
+        )
+        .alias(phrase_column("severity", language))
+        for language in languages
+    ).drop(
+        "_issue_part",
+        "_amount_part",
+        *[phrase_column(half, language) for half in halves for language in languages],
     )
 
 
-def _severity_phrase(language: str) -> pl.Expr:
-    industry = pl.col("industry")
-    issue_text = _peer_phrase(
+def _severity_issues_phrase(language: str) -> pl.Expr:
+    """The issues' half of the severity sentence."""
+    return _peer_phrase(
         "severity.issues",
         language,
         ratio=_one_decimal(pl.col("severity_index") / pl.col("peer_severity_index")),
-        industry=industry,
+        industry=pl.col("industry"),
     )
-    amount_text = _peer_phrase(
+
+
+def _severity_amount_phrase(language: str) -> pl.Expr:
+    """The claimed amounts' half of the severity sentence."""
+    return _peer_phrase(
         "severity.amount",
         language,
         mean=_thousands(pl.col("amount_mean")),
         claims=_whole(pl.col("amount_n")),
         peer=_thousands(pl.col("peer_amount_mean")),
-        industry=industry,
-    )
-    return pl.concat_str(
-        pl.when(pl.col("_issue_part") > 0).then(issue_text),
-        pl.when(pl.col("_amount_part") > 0).then(amount_text),
-        separator=", ",
-        ignore_nulls=True,
+        industry=pl.col("industry"),
     )
 
 
