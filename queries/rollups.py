@@ -314,7 +314,7 @@ def company_month_counts(
             last,
             deadline_days,
             statuses,
-            () if statuses else _segments_from(start, end, segment_starts),
+            () if statuses else segments_from(start, end, segment_starts),
         )
         for first, last, statuses in _settled_parts(start, settled_end, status_ranges)
     ]
@@ -445,7 +445,7 @@ def _settled_parts(
     return runs
 
 
-def _segments_from(start: date, end: date, segment_starts: Sequence[date]) -> tuple[date, ...]:
+def segments_from(start: date, end: date, segment_starts: Sequence[date]) -> tuple[date, ...]:
     """`start` and the segment starts after it up to `end`, sorted (none without any)."""
     if not segment_starts:
         return ()

@@ -34,6 +34,7 @@ from queries.rollups import (
     fingerprints_rollup,
     first_open_month,
     rollup_fingerprint,
+    segments_from,
 )
 
 
@@ -201,7 +202,7 @@ def _history_of(
     The rows may be finer (months, or segments cut at more days), but none may straddle a
     segment start.
     """
-    starts = sorted({start, *(day for day in segment_starts if start < day <= end)})
+    starts = segments_from(start, end, segment_starts) or (start,)
     inside = monthly.filter(pl.col("period_start").is_between(start, end))
     bounds = np.array(starts, dtype="datetime64[D]")
     segment = bounds[np.searchsorted(bounds, inside["period_start"].to_numpy(), side="right") - 1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -372,21 +373,16 @@ def test_a_known_calibration_key_spares_reading_the_baseline_quarters(
     assert reads == [(windows.current_start, windows.current_end)]  # the settled months: kept
     assert again.calibration_monthly is not None
     # The kept months are those the warehouse sums for the current windows' segments alone.
-    settled = company_month_counts(
-        duck_engine,
+    months = partial(company_month_counts, duck_engine, as_of=as_of, deadline_days=14)
+    settled = months(
         start=windows.history_start,
         end=windows.previous_end,
-        as_of=as_of,
-        deadline_days=14,
         status_ranges=(),
         segment_starts=windows.segment_starts("own"),
     )
-    current = company_month_counts(
-        duck_engine,
+    current = months(
         start=windows.current_start,
         end=windows.current_end,
-        as_of=as_of,
-        deadline_days=14,
         status_ranges=windows.status_ranges("own"),
     )
     by_month = ["company_id", "period_start"]
