@@ -160,6 +160,32 @@ def test_posterior_quantile_where_a_tiny_shape_component_holds_the_quantile() ->
     assert_allclose(stats.posterior_quantile(0.05, [n], [e], prior), [reference], rtol=1e-10)
 
 
+def test_posterior_quantile_is_the_mixture_cdf_root_across_counts_and_expectations() -> None:
+    # The same fitted prior over a grid from no complaints to 20,000, expected from 0.01 to
+    # 25,000: every EB05 must be the root of the posterior mixture's cdf to 1e-12 (brentq
+    # reference, xtol and rtol at their floors). Stopping the search at 1e-9 of error instead of
+    # 1e-14 leaves 6e-10 here.
+    prior = stats.GammaMixture(
+        alpha1=0.1187, beta1=0.5688, alpha2=4.944, beta2=4.9398, weight=0.0606
+    )
+    counts = np.array([0.0, 1.0, 2.0, 5.0, 20.0, 100.0, 1000.0, 20000.0])
+    expected = np.array([0.01, 0.3, 1.0, 5.7, 40.0, 900.0, 25000.0])
+    n, e = (grid.ravel() for grid in np.meshgrid(counts, expected))
+    q, a1, r1, a2, r2 = stats._posterior_parts(n, e, prior)
+
+    def root(k: int) -> float:
+        def cdf(x: float) -> float:
+            tail1 = special.gammainc(a1[k], r1[k] * x)
+            return q[k] * tail1 + (1 - q[k]) * special.gammainc(a2[k], r2[k] * x) - 0.05
+
+        ends = [special.gammaincinv(a, 0.05) / r for a, r in ((a1[k], r1[k]), (a2[k], r2[k]))]
+        low, high = max(min(ends) / 2, 1e-300), 2 * max(ends)
+        return optimize.brentq(cdf, low, high, xtol=1e-300, rtol=8.9e-16)
+
+    reference = [root(k) for k in range(n.size)]
+    assert_allclose(stats.posterior_quantile(0.05, n, e, prior), reference, rtol=1e-12)
+
+
 def test_ebgm_shrinks_small_counts_more_than_large_ones() -> None:
     # Same observed/expected ratio of 4, with 4 vs 400 complaints: the small firm's EB05 is
     # pulled toward the prior (about 1), the large firm's stays near 4.
