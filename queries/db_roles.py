@@ -19,6 +19,7 @@ from queries.schema import (
     metadata,
     rollup_builds,
     rollup_deadlines,
+    rollup_month_versions,
     users,
 )
 
@@ -28,7 +29,14 @@ DEFAULT_INGEST_ROLE = "radar_ingest"
 AUDIT_SEQUENCE = "audit_log_audit_id_seq"
 # Aggregates recomputed from the complaints at every load: ingest replaces their rows.
 DERIVED_TABLES = frozenset(
-    t.name for t in (company_month_rollup, rollup_deadlines, company_issue_rollup, rollup_builds)
+    t.name
+    for t in (
+        company_month_rollup,
+        rollup_deadlines,
+        rollup_month_versions,
+        company_issue_rollup,
+        rollup_builds,
+    )
 )
 
 

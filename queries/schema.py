@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     DDL,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -206,6 +207,16 @@ rollup_deadlines = Table(
     metadata,
     Column("deadline_days", Integer, primary_key=True, autoincrement=False),
     Column("built_at", DateTime, nullable=False),
+)
+
+# One row per month the month rollup holds, with a number drawn afresh by every rollup write that
+# touches the month (queries.rollups, the rollup's only writer): equal numbers over a run of
+# months mean none of its rollup rows was rewritten since, without reading them.
+rollup_month_versions = Table(
+    "rollup_month_versions",
+    metadata,
+    Column("month_start", Date, primary_key=True),
+    Column("version", BigInteger, nullable=False),
 )
 
 # Complaints per firm, month and issue: what severity scoring reads for a quarter. Nothing in it

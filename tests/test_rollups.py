@@ -32,6 +32,7 @@ from queries.schema import (
     complaints,
     rollup_builds,
     rollup_deadlines,
+    rollup_month_versions,
 )
 from queries.scoring_inputs import ScoringInputs, fetch_scoring_inputs, forget_settled_history
 from queries.warehouse import make_engine
@@ -278,6 +279,38 @@ def test_ingesting_more_complaints_updates_the_rollup(sample: Engine, tmp_path: 
         )
 
 
+def month_versions(engine: Engine) -> dict[date, int]:
+    """rollup_month_versions as month -> version."""
+    v = rollup_month_versions.c
+    with engine.connect() as connection:
+        return dict(connection.execute(select(v.month_start, v.version)).tuples().all())
+
+
+def test_every_rollup_write_draws_new_versions_for_the_months_it_touched(
+    sample: Engine, tmp_path: Path
+) -> None:
+    before = month_versions(sample)
+    with sample.connect() as connection:
+        held = select(company_month_rollup.c.month_start).distinct()
+        assert set(before) == set(connection.execute(held).scalars())
+    july = date(2026, 7, 1)
+    # Complaints received 1-15 July moved ten days later: July's rollup rows alone are rewritten.
+    path = more_complaints(
+        sample, tmp_path / "july.parquet", days=10, received=(july, july + timedelta(days=14))
+    )
+    assert ingest_file(sample, path, today=date(2027, 1, 31)).rows_loaded > 0
+    after = month_versions(sample)
+    assert after[july] != before[july]
+    assert {m: v for m, v in after.items() if m != july} == {
+        m: v for m, v in before.items() if m != july
+    }
+    with sample.begin() as connection:
+        rebuild_rollup(connection)
+    rebuilt = month_versions(sample)
+    assert set(rebuilt) == set(after)
+    assert all(rebuilt[month] != after[month] for month in after)
+
+
 def test_first_ingest_into_an_older_warehouse_builds_the_rollup(
     sample: Engine, tmp_path: Path
 ) -> None:
@@ -447,6 +480,37 @@ def test_the_calibration_key_follows_the_months_it_stands_for(
     assert_frame_equal(
         compute_factors(inputs, config), factors_read_whole(duck_engine, inputs, config)
     )
+
+
+def test_without_month_versions_the_calibration_key_hashes_the_rollup_rows(
+    duck_engine: Engine, tmp_path: Path
+) -> None:
+    generate_warehouse(duck_engine, companies=150, complaints=6000, seed=11)
+    with duck_engine.begin() as connection:  # a warehouse from before the versions were kept
+        rollup_month_versions.drop(connection)
+    config, as_of = load_config(), date(2026, 9, 30)
+
+    def key() -> bytes | None:
+        return fetch_scoring_inputs(duck_engine, as_of, config).calibration_key
+
+    before = key()
+    assert before is not None
+    with duck_engine.begin() as connection:  # a rollup row of a baseline month, one more
+        r = company_month_rollup.c
+        row = (
+            select(r.company_id, r.month_start)
+            .where(r.month_start == date(2026, 5, 1))
+            .order_by(r.company_id)
+            .limit(1)
+        )
+        firm, month = connection.execute(row).one()
+        bumped = (
+            update(company_month_rollup)
+            .where(r.company_id == firm, r.month_start == month)
+            .values(complaints=r.complaints + 1)
+        )
+        assert connection.execute(bumped).rowcount == 1
+    assert key() != before
 
 
 def test_without_a_rollup_for_the_deadline_every_month_is_read_each_time(
