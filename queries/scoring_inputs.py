@@ -82,7 +82,9 @@ class ScoringInputs:
     companies: pl.DataFrame  # company_table's SCORING_COMPANY_COLUMNS, in no particular order
     enforcement: pl.DataFrame  # enforcement_table, every date (scoring only looks back)
     relations: pl.DataFrame  # relations_table
-    issues: pl.DataFrame  # company_id, issue, complaints in the current window
+    # company_id, issue, complaints in the current window; a firm and issue may have several
+    # rows (one per month), to be added up
+    issues: pl.DataFrame
     issue_statutes: pl.DataFrame  # issue, statute
     # None: `monthly` covers the calibration windows too (the two baseline quarters the priors
     # are fitted on). Otherwise `monthly` covers the windows' own ranges only (segments cut at

@@ -174,7 +174,9 @@ def issue_counts(engine: Engine, start: date, end: date, *, raw: bool) -> pl.Dat
             engine, complaint_filter=ComplaintFilter(start=start, end=end)
         )
     else:
-        counted = company_issue_month_counts(engine, start=start, end=end)
+        months = company_issue_month_counts(engine, start=start, end=end)
+        # A row per month from the rollup, added up per firm and issue here as its callers do.
+        counted = months.group_by("company_id", "issue").agg(pl.col("complaints").sum())
     return counted.sort("company_id", "issue", nulls_last=True)
 
 
@@ -204,7 +206,15 @@ def test_ranking_from_rollups_equals_ranking_from_raw_complaints(sample: Engine)
     # On DuckDB the baseline quarters' months are read only if no priors were fitted under
     # their fingerprint; the raw months cover them, and their priors are fitted from them.
     assert (from_rollup.calibration_key is not None) == (sample.dialect.name == "duckdb")
-    from_raw = replace(from_rollup, monthly=raw, calibration_monthly=None, calibration_key=None)
+    # The issue rollup gives a row per month, the complaints one per firm and issue.
+    assert from_rollup.issues.select("company_id", "issue").is_duplicated().any()
+    issues = company_issue_counts(
+        sample,
+        complaint_filter=ComplaintFilter(start=windows.current_start, end=windows.current_end),
+    )
+    from_raw = replace(
+        from_rollup, monthly=raw, issues=issues, calibration_monthly=None, calibration_key=None
+    )
     ranked_rollup = combine(compute_factors(from_rollup, config), None, config)
     ranked_raw = combine(compute_factors(from_raw, config), None, config)
     assert ranked_rollup["tier"].value_counts()["count"].sum() == ranked_raw.height
