@@ -529,11 +529,11 @@ def _quantile_step(
         # Halley's correction; where it would more than double Newton's step, Newton's.
         shrink = 1.0 - 0.5 * newton * bend / slope
         halley = shrink > 0.5
-        step = u - np.where(halley, newton / shrink, newton)
+        landed = u - np.where(halley, newton / shrink, newton)
     # A step of exactly 0 (the cdf hit prob) has converged; it sits on the bracket's new edge.
-    inside = np.isfinite(step) & (((step > lo) & (step < hi)) | (step == u))
+    inside = np.isfinite(landed) & (((landed > lo) & (landed < hi)) | (landed == u))
     order = np.where(inside, np.where(halley, HALLEY, NEWTON), HALVING)
-    return np.where(inside, step, 0.5 * (lo + hi)), lo, hi, order
+    return np.where(inside, landed, 0.5 * (lo + hi)), lo, hi, order
 
 
 # --- beta-binomial shrinkage ---------------------------------------------------------------
