@@ -358,8 +358,9 @@ def company_month_counts(
 
 
 def fingerprints_rollup(engine: Engine) -> bool:
-    """Whether `rollup_fingerprint` can work on this warehouse (DuckDB, whose hash() it uses
-    where the warehouse keeps no month versions)."""
+    """Whether scoring fingerprints the settled months on this warehouse: DuckDB only, whose
+    hash() is the fallback where no month versions are kept (PostgreSQL and SQLite read every
+    month each time, though the versions alone would serve them too)."""
     return engine.dialect.name == "duckdb"
 
 

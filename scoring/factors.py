@@ -1142,7 +1142,6 @@ def repeat_record(
     statute that is back (`returning_statutes`) and the predecessors whose records it
     inherited (`successor_texts`, in English and each of `languages`).
     """
-    texts = tuple(dict.fromkeys(["en", *languages]))
     return (
         _action_summary(actions, languages)
         .join(
@@ -1150,7 +1149,11 @@ def repeat_record(
             on="company_id",
             how="left",
         )
-        .join(successor_texts(actions, companies, texts), on="company_id", how="left")
+        .join(
+            successor_texts(actions, companies, _successor_languages(languages)),
+            on="company_id",
+            how="left",
+        )
     )
 
 
@@ -1168,8 +1171,6 @@ def repeat_factor(
     record was inherited, with its latest action ("as successor of Jeil Tours Corp. (C01039,
     fined 2025-03)").
     """
-    # The evidence column successor_of is in English whatever the phrases' languages.
-    texts = tuple(dict.fromkeys(["en", *languages]))
     frame = frame.join(record, on="company_id", how="left").with_columns(
         pl.col("prior_actions", "inherited_actions").fill_null(0)
     )
@@ -1185,8 +1186,18 @@ def repeat_factor(
         )
         .drop(phrase_column("actions", language) for language in languages)
         .rename({"successor_of_en": "successor_of"})
-        .drop(f"successor_of_{language}" for language in texts if language != "en")
+        .drop(
+            f"successor_of_{language}"
+            for language in _successor_languages(languages)
+            if language != "en"
+        )
     )
+
+
+def _successor_languages(languages: Sequence[str]) -> tuple[str, ...]:
+    """The languages the successor texts are written in: English, for the evidence column
+    successor_of whatever the phrases' languages, and each of `languages`, once each."""
+    return tuple(dict.fromkeys(["en", *languages]))
 
 
 def _repeat_phrase(language: str) -> pl.Expr:
